@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Set up gmm-teach on a fresh machine and run it. Needs only python3 (>= 3.10).
+
+    python3 run.py lab     # open the notebooks in JupyterLab (on 00_index.ipynb)
+    python3 run.py test    # run every test: unit tests, nbval over every notebook, browser tests
+
+Both commands first create ``.venv/`` beside this file and install gmm_teach with the
+versions pinned in ``constraints.txt``; they re-install only when ``pyproject.toml`` or
+``constraints.txt`` change. Extra arguments after ``test`` go to pytest
+(``python3 run.py test -m "not browser"``); after ``lab`` they go to ``jupyter lab``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".gmm-teach-installed"
+INDEX = "notebooks/00_index.ipynb"
+
+
+def _requirements_hash() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create .venv and install gmm_teach[test] with pinned versions, if not done already."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"gmm-teach needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    wanted = _requirements_hash()
+    if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not PYTHON.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("Installing gmm_teach and its pinned dependencies (first run takes a few minutes) ...",
+          flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "-c", "constraints.txt", "-e", ".[test]"], cwd=ROOT, check=True)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"lab", "test"}:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    ensure_environment()
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    if command == "lab":
+        args = [str(PYTHON), "-m", "jupyterlab", INDEX, *rest]
+    else:
+        args = [str(PYTHON), "-m", "pytest", *rest]
+    return subprocess.call(args, cwd=ROOT, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
