@@ -53,3 +53,37 @@ __all__ = [
     "sample_log_likelihood",
     "weighted_log_prob",
 ]
+
+from .plotting import (  # noqa: E402
+    draw_ellipse,
+    draw_gmm,
+    ellipse_axes,
+    label_iris_axes,
+    responsibility_colors,
+    scatter_responsibilities,
+)
+from .style import (  # noqa: E402
+    COLORS,
+    MARKERS,
+    component_color,
+    component_marker,
+    presenter_style,
+    use_default_style,
+    use_presenter_style,
+)
+
+__all__ += [
+    "COLORS",
+    "MARKERS",
+    "component_color",
+    "component_marker",
+    "draw_ellipse",
+    "draw_gmm",
+    "ellipse_axes",
+    "label_iris_axes",
+    "presenter_style",
+    "responsibility_colors",
+    "scatter_responsibilities",
+    "use_default_style",
+    "use_presenter_style",
+]

@@ -1,0 +1,111 @@
+"""Drawing Gaussians and mixtures: covariance ellipses, responsibilities as colours.
+
+Every function draws on a matplotlib Axes it is given and returns what it drew, so the
+notebooks stay short and the tests can inspect the artists.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.patches import Ellipse
+
+from ._checks import as_float_array
+from .params import GMMParams
+from .style import component_color, component_marker
+
+__all__ = [
+    "ellipse_axes",
+    "draw_ellipse",
+    "draw_gmm",
+    "responsibility_colors",
+    "scatter_responsibilities",
+    "label_iris_axes",
+]
+
+
+def ellipse_axes(cov, n_std: float = 1.0) -> tuple[float, float, float]:
+    """(width, height, angle in degrees) of the n_std-sigma ellipse of a 2x2 covariance.
+
+    With cov = V diag(lambda) V^T (eigenvectors as the columns of V, lambda ascending), the
+    ellipse {x : (x - mu)^T cov^-1 (x - mu) = n_std^2} has full axes 2 n_std sqrt(lambda_i)
+    along the columns V[:, i]; `width` lies along the largest, at `angle` from the x axis.
+    """
+    cov = as_float_array(cov, "cov")
+    if cov.shape != (2, 2):
+        raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {cov.shape}.")
+    eigenvalues, eigenvectors = np.linalg.eigh(cov)
+    major = eigenvectors[:, 1]
+    angle = float(np.degrees(np.arctan2(major[1], major[0])))
+    width, height = 2 * n_std * np.sqrt(eigenvalues[::-1])
+    return float(width), float(height), angle
+
+
+def draw_ellipse(ax, mean, cov, n_std: float = 1.0, **kwargs) -> Ellipse:
+    """Add the n_std-sigma ellipse of N(mean, cov) (2-D) to ax; kwargs go to Ellipse."""
+    width, height, angle = ellipse_axes(cov, n_std)
+    kwargs.setdefault("fill", False)
+    patch = Ellipse(xy=tuple(np.asarray(mean, dtype=float)), width=width, height=height,
+                    angle=angle, **kwargs)
+    ax.add_patch(patch)
+    return patch
+
+
+def draw_gmm(ax, params: GMMParams, n_std=(1, 2), *, dims=(0, 1), linewidth=None,
+             mean_size=None) -> dict:
+    """Each component's n_std ellipses (solid 1 sigma, dashed beyond) and its mean (a cross).
+
+    The line's opacity grows with the weight pi_k, so a dying component fades. dims picks
+    the two features drawn when d > 2. Returns {"ellipses": [[Ellipse per n_std] per k],
+    "means": [Line2D per k]}.
+    """
+    i, j = dims
+    drawn = {"ellipses": [], "means": []}
+    for k in range(params.n_components):
+        mean = params.means[k, [i, j]]
+        cov = params.covariances[k][np.ix_([i, j], [i, j])]
+        alpha = 0.35 + 0.65 * min(1.0, params.weights[k] * params.n_components)
+        patches = [draw_ellipse(ax, mean, cov, s, edgecolor=component_color(k), alpha=alpha,
+                                linewidth=linewidth, linestyle="-" if s == n_std[0] else "--")
+                   for s in n_std]
+        (line,) = ax.plot(*mean, marker="X", markersize=mean_size or 12,
+                          color=component_color(k), markeredgecolor="black", linestyle="none",
+                          zorder=5)
+        drawn["ellipses"].append(patches)
+        drawn["means"].append(line)
+    return drawn
+
+
+def responsibility_colors(resp) -> np.ndarray:
+    """Mix the component colours by responsibility: row n is sum_k gamma_nk rgb_k. (N, 3)."""
+    resp = as_float_array(resp, "resp")
+    rgb = np.array([to_rgb(component_color(k)) for k in range(resp.shape[1])])
+    return np.clip(resp @ rgb, 0.0, 1.0)
+
+
+def scatter_responsibilities(ax, X, resp, *, dims=(0, 1), size=None, **kwargs) -> list:
+    """Scatter the samples, coloured by their responsibilities (a blend of the component
+    colours) and marked with their most responsible component's marker. Returns the
+    PathCollections, one per component that owns points."""
+    X = as_float_array(X, "X")
+    colors = responsibility_colors(resp)
+    owner = np.argmax(resp, axis=1)
+    collections = []
+    for k in range(np.shape(resp)[1]):
+        mine = owner == k
+        if mine.any():
+            collections.append(ax.scatter(X[mine, dims[0]], X[mine, dims[1]], c=colors[mine],
+                                          marker=component_marker(k), s=size,
+                                          edgecolors="0.25", linewidths=0.4, **kwargs))
+    return collections
+
+
+def label_iris_axes(ax, title: str | None = None, dims=(0, 1)) -> None:
+    """Axis labels in cm for the iris features (sepal length/width, petal length/width)."""
+    names = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)")
+    ax.set_xlabel(names[dims[0]])
+    ax.set_ylabel(names[dims[1]])
+    if title:
+        ax.set_title(title)
+
+
