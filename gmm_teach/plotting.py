@@ -37,6 +37,7 @@ def ellipse_axes(cov, n_std: float = 1.0) -> tuple[float, float, float]:
     eigenvalues, eigenvectors = np.linalg.eigh(cov)
     major = eigenvectors[:, 1]
     angle = float(np.degrees(np.arctan2(major[1], major[0])))
+    angle = (angle + 90.0) % 180.0 - 90.0  # an axis has no direction: report it in [-90, 90)
     width, height = 2 * n_std * np.sqrt(eigenvalues[::-1])
     return float(width), float(height), angle
 
