@@ -1,0 +1,372 @@
+"""Interactive explorers for the notebooks: move a slider, see the density or posterior change.
+
+Each explorer is a slider panel over one matplotlib figure. The figure is a plain
+``matplotlib.figure.Figure`` (no pyplot, so nothing accumulates and nothing else is touched),
+redrawn in place and shown as a PNG in an ``ipywidgets.Image``: no flicker, one figure.
+
+The drawing itself is done by pure functions (``draw_gaussian_1d``, ``draw_gaussian_2d``,
+``draw_responsibility_probe``): they draw on the axes they are given from the numbers they
+are given and return what they drew, so tests and notebooks can check the figure state.
+
+    explorer = gaussian_1d_explorer()
+    explorer              # in a notebook: shows the sliders and the figure
+    explorer.variance.value = 4.0
+    explorer.drawn["area"]    # trapezoid area under the new curve, 1.000
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import time
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+import PIL.Image
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .density import gaussian_pdf, mvn_pdf
+from .em import e_step
+from .params import GMMParams
+from .plotting import draw_ellipse, draw_gmm, ellipse_axes, scatter_responsibilities
+from .style import component_color
+
+__all__ = [
+    "Explorer",
+    "covariance_from_correlation",
+    "draw_gaussian_1d",
+    "draw_gaussian_2d",
+    "draw_mixture",
+    "draw_responsibility_probe",
+    "ellipse_legend",
+    "gaussian_1d_explorer",
+    "gaussian_2d_explorer",
+    "responsibility_probe",
+]
+
+#: The CSS class of every explorer's outer box (used by the browser tests and the styles).
+DOM_CLASS = "gmm-explorer"
+
+
+# --------------------------------------------------------------------------- the explorer
+class Explorer:
+    """Sliders over one figure; each slider change redraws the figure and the caption.
+
+    controls: name -> slider; each is also an attribute (``explorer.mean``).
+    make_axes(figure) -> list of Axes, called once.
+    draw(*axes, **values) -> dict of what it drew, including a "caption" string; called on
+    every change with the same axes. Whatever it adds is removed before the next call; the
+    rest (ticks, labels, limits: set them to the same values every time) is rendered once
+    and reused (blitting), so an update only renders what changed.
+    Attributes: figure, axes, image (ipywidgets.Image), caption (ipywidgets.HTML), widget
+    (the outer VBox, class "gmm-explorer"), drawn (the last draw's dict), update_seconds
+    (the duration of every update so far: draw + render + PNG).
+    """
+
+    def __init__(self, controls: dict[str, widgets.ValueWidget],
+                 make_axes: Callable[[Figure], list[Axes]], draw: Callable[..., dict],
+                 figsize: tuple[float, float] | None = None):
+        self.controls = controls
+        for name, control in controls.items():
+            setattr(self, name, control)
+        self._draw = draw
+        self.figure = Figure(figsize=figsize, dpi=mpl.rcParams["figure.dpi"])
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.axes = list(make_axes(self.figure))
+        self.image = widgets.Image(format="png")
+        self.caption = widgets.HTML()
+        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.image,
+                                    self.caption])
+        self.widget.add_class(DOM_CLASS)
+        self.drawn: dict = {}
+        self.update_seconds: list[float] = []
+        self._dynamic: list = []
+        self._background = None
+        for control in controls.values():
+            control.observe(self.update, names="value")
+        self.update()
+
+    def values(self) -> dict:
+        """The current slider values, by name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, change=None) -> dict:
+        """Redraw the figure for the current values; returns what was drawn."""
+        start = time.perf_counter()
+        for artist in self._dynamic:
+            artist.remove()
+        before = [set(ax.get_children()) for ax in self.axes]
+        self.drawn = self._draw(*self.axes, **self.values())
+        self._dynamic = [artist for ax, old in zip(self.axes, before, strict=True)
+                         for artist in ax.get_children() if artist not in old]
+        for artist in self._dynamic:
+            artist.set_animated(True)
+        if self._background is None:  # first call: render the static part once
+            for ax in self.axes:
+                ax.title.set_animated(True)
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for ax in self.axes:
+            mine = [a for a in self._dynamic if a.axes is ax] + [ax.title]
+            for artist in sorted(mine, key=lambda a: a.get_zorder()):
+                ax.draw_artist(artist)
+        self.image.value = _png(self.canvas)
+        self.caption.value = f"<code>{html.escape(self.drawn['caption'])}</code>"
+        self.update_seconds.append(time.perf_counter() - start)
+        return self.drawn
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _png(canvas: FigureCanvasAgg) -> bytes:
+    """The canvas as PNG bytes (fast compression: the image is re-sent on every change)."""
+    width, height = canvas.get_width_height(physical=True)
+    buffer = io.BytesIO()
+    PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0,
+                         1).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+def _slider(description: str, value: float, lo: float, hi: float, step: float,
+            readout_format: str = ".2f") -> widgets.FloatSlider:
+    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step,
+                               description=description, readout_format=readout_format,
+                               continuous_update=True,
+                               style={"description_width": "initial"})
+
+
+def _one_axes(figure: Figure) -> list[Axes]:
+    return [figure.add_subplot()]
+
+
+def _figsize(width_factor: float = 1.0) -> tuple[float, float]:
+    width, height = mpl.rcParams["figure.figsize"]
+    return (width * width_factor, height)
+
+
+# --------------------------------------------------------------------------- 1-D Gaussian
+def draw_gaussian_1d(ax: Axes, mean: float, variance: float, x=None,
+                     y_max: float | None = None) -> dict:
+    """Draw N(x | mean, variance), eq. (1), on the grid x with the area under it shaded.
+
+    x: (M,) grid, default 2001 points on [-10, 10]. The area is the trapezoid rule on that
+    grid. Returns {"x", "density" (M,), "area", "peak" (x, height), "line", "fill",
+    "caption"}.
+    """
+    x = np.linspace(-10.0, 10.0, 2001) if x is None else np.asarray(x, dtype=float)
+    density = gaussian_pdf(x, mean, variance)
+    area = float(np.trapezoid(density, x))
+    peak_height = float(1.0 / np.sqrt(2.0 * np.pi * variance))
+    (line,) = ax.plot(x, density, color=component_color(0))
+    fill = ax.fill_between(x, density, color=component_color(0), alpha=0.25)
+    ax.axvline(mean, color="0.3", linestyle="--", linewidth=1)
+    sd = np.sqrt(variance)
+    ax.annotate("", xy=(mean + sd, peak_height * np.exp(-0.5)),
+                xytext=(mean - sd, peak_height * np.exp(-0.5)),
+                arrowprops={"arrowstyle": "<->", "color": "0.3"})
+    ax.annotate(f"μ = {mean:.2f}\n±σ = ±{sd:.2f}", xy=(mean + sd, peak_height * np.exp(-0.5)),
+                xytext=(6, 0), textcoords="offset points", va="center", color="0.2",
+                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(0.0, y_max if y_max is not None else 1.1 * peak_height)
+    ax.set_xlabel("x")
+    ax.set_ylabel("density N(x | μ, σ²)")
+    caption = f"N(x | μ = {mean:.2f}, σ² = {variance:.2f}): area under the curve = {area:.3f}"
+    ax.set_title(caption)
+    return {"x": x, "density": density, "area": area, "peak": (float(mean), peak_height),
+            "line": line, "fill": fill, "caption": caption}
+
+
+def gaussian_1d_explorer(mean: float = 0.0, variance: float = 1.0) -> Explorer:
+    """Sliders for mu (-3..3) and sigma^2 (0.1..4) over the 1-D density, eq. (1).
+
+    The x range [-10, 10] and the y range stay fixed, so moving mu slides the curve and
+    growing sigma^2 widens and lowers it; the title gives the area (trapezoid), always 1.000.
+    Attributes: mean, variance (sliders), plus those of Explorer.
+    """
+    x = np.linspace(-10.0, 10.0, 2001)
+    variance_min = 0.1
+    y_max = 1.05 / np.sqrt(2.0 * np.pi * variance_min)
+
+    def draw(ax: Axes, mean: float, variance: float) -> dict:
+        return draw_gaussian_1d(ax, mean, variance, x, y_max)
+
+    controls = {"mean": _slider("μ", mean, -3.0, 3.0, 0.05),
+                "variance": _slider("σ²", variance, variance_min, 4.0, 0.05)}
+    return Explorer(controls, _one_axes, draw, _figsize())
+
+
+# --------------------------------------------------------------------------- 2-D Gaussian
+def covariance_from_correlation(sigma_1: float, sigma_2: float, rho: float) -> np.ndarray:
+    """[[sigma_1^2, rho sigma_1 sigma_2], [rho sigma_1 sigma_2, sigma_2^2]], shape (2, 2)."""
+    off_diagonal = rho * sigma_1 * sigma_2
+    return np.array([[sigma_1**2, off_diagonal], [off_diagonal, sigma_2**2]])
+
+
+N_STDS = (1, 2, 3)
+ELLIPSE_STYLES = ("-", "--", ":")
+
+
+def ellipse_legend(ax: Axes):
+    """A legend for the 1-, 2-, 3-sigma ellipses of draw_gaussian_2d."""
+    handles = [Line2D([], [], color=component_color(1), linestyle=style, linewidth=2,
+                      label=f"{n_std}σ ellipse")
+               for n_std, style in zip(N_STDS, ELLIPSE_STYLES, strict=True)]
+    return ax.legend(handles=handles, loc="lower right")
+
+
+def draw_gaussian_2d(ax: Axes, sigma_1: float, sigma_2: float, rho: float,
+                     limit: float = 6.5, n_grid: int = 101, legend: bool = True) -> dict:
+    """Contours of N(x | 0, Sigma), eq. (2), and its 1-, 2-, 3-sigma ellipses.
+
+    Sigma = covariance_from_correlation(sigma_1, sigma_2, rho). The ellipses come from the
+    eigen-decomposition (gmm_teach.ellipse_axes); the eigenvectors are drawn as the axes of
+    the 1-sigma ellipse. legend=False leaves out the (constant) legend of the three
+    ellipses; ellipse_legend(ax) adds it once. Returns {"cov" (2, 2), "contour",
+    "ellipses" [3 Ellipse], "angle" (degrees of the major axis), "caption"}.
+    """
+    cov = covariance_from_correlation(sigma_1, sigma_2, rho)
+    grid = np.linspace(-limit, limit, n_grid)
+    g1, g2 = np.meshgrid(grid, grid)
+    density = mvn_pdf(np.column_stack([g1.ravel(), g2.ravel()]), np.zeros(2), cov)
+    contour = ax.contourf(g1, g2, density.reshape(g1.shape), levels=12, cmap="Blues")
+    ellipses = [draw_ellipse(ax, (0.0, 0.0), cov, n_std, edgecolor=component_color(1),
+                             linestyle=style, linewidth=2)
+                for n_std, style in zip(N_STDS, ELLIPSE_STYLES, strict=True)]
+    eigenvalues, eigenvectors = np.linalg.eigh(cov)
+    for value, vector in zip(eigenvalues, eigenvectors.T, strict=True):
+        end = np.sqrt(value) * vector
+        ax.plot([-end[0], end[0]], [-end[1], end[1]], color="black", linewidth=1.2)
+    _, _, angle = ellipse_axes(cov)
+    ax.set_xlim(-limit, limit)
+    ax.set_ylim(-limit, limit)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title(f"N(x | 0, Σ), σ₁ = {sigma_1:.2f}, σ₂ = {sigma_2:.2f}, ρ = {rho:.2f}")
+    ax.text(0.03, 0.97, f"Σ = [{cov[0, 0]:6.2f} {cov[0, 1]:6.2f}]\n"
+                        f"    [{cov[1, 0]:6.2f} {cov[1, 1]:6.2f}]",
+            transform=ax.transAxes, va="top", family="monospace",
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "0.6"})
+    if legend:
+        ellipse_legend(ax)
+    caption = (f"Σ = [[{cov[0, 0]:.3f}, {cov[0, 1]:.3f}], [{cov[1, 0]:.3f}, "
+               f"{cov[1, 1]:.3f}]]; major axis at {angle:.1f}°")
+    return {"cov": cov, "contour": contour, "ellipses": ellipses, "angle": angle,
+            "caption": caption}
+
+
+def gaussian_2d_explorer(sigma_1: float = 1.0, sigma_2: float = 1.0,
+                         rho: float = 0.0) -> Explorer:
+    """Sliders for sigma_1, sigma_2 (0.3..2) and the correlation rho (-0.95..0.95).
+
+    Draws the density contours, the 1-, 2-, 3-sigma ellipses and the covariance matrix.
+    Attributes: sigma_1, sigma_2, rho (sliders), plus those of Explorer.
+    """
+
+    controls = {"sigma_1": _slider("σ₁", sigma_1, 0.3, 2.0, 0.05),
+                "sigma_2": _slider("σ₂", sigma_2, 0.3, 2.0, 0.05),
+                "rho": _slider("ρ", rho, -0.95, 0.95, 0.05)}
+    def make_axes(figure: Figure) -> list[Axes]:
+        ax = figure.add_subplot()
+        ellipse_legend(ax)  # constant: drawn once with the static background
+        return [ax]
+
+    def draw(ax: Axes, sigma_1: float, sigma_2: float, rho: float) -> dict:
+        return draw_gaussian_2d(ax, sigma_1, sigma_2, rho, legend=False)
+
+    width, height = mpl.rcParams["figure.figsize"]
+    return Explorer(controls, make_axes, draw, (width, width))
+
+
+# --------------------------------------------------------------------------- posterior probe
+def draw_mixture(ax: Axes, X, params: GMMParams) -> dict:
+    """The data coloured by their responsibilities and the 1-, 2-sigma ellipses (gt.draw_gmm)."""
+    scatter_responsibilities(ax, X, e_step(X, params), size=18, alpha=0.6)
+    return draw_gmm(ax, params, n_std=(1, 2))
+
+
+def draw_responsibility_probe(ax_data: Axes, ax_bars: Axes, X, params: GMMParams, point,
+                              labels: tuple[str, str] = ("x₁", "x₂"),
+                              unit: str | None = None, data: bool = True) -> dict:
+    """The data and the mixture's ellipses with a probe point, and p(z = k | point), eq. (5).
+
+    X: (N, 2) data; params: a 2-D mixture; point: (2,). The data are coloured by their own
+    responsibilities; the bars are the probe's posterior (gmm_teach.e_step on that one
+    point), bar k in component k's colour. data=False leaves out the (constant) data and
+    ellipses; draw_mixture(ax_data, X, params) draws them once. Returns {"point" (2,),
+    "resp" (K,), "bars" (BarContainer), "caption"}.
+    """
+    point = np.asarray(point, dtype=float)
+    resp = e_step(point.reshape(1, 2), params)[0]
+    if data:
+        draw_mixture(ax_data, X, params)
+    ax_data.plot(*point, marker="*", markersize=18, color="white", markeredgecolor="black",
+                 markeredgewidth=1.5, linestyle="none", zorder=6)
+    suffix = f" ({unit})" if unit else ""
+    ax_data.set_xlabel(labels[0] + suffix)
+    ax_data.set_ylabel(labels[1] + suffix)
+    ax_data.set_title(f"probe x = ({point[0]:.2f}, {point[1]:.2f}){suffix}")
+
+    ks = np.arange(1, params.n_components + 1)
+    bars = ax_bars.bar(ks, resp, color=[component_color(k) for k in range(len(ks))],
+                       edgecolor="black")
+    for k, value in zip(ks, resp, strict=True):
+        ax_bars.text(k, value + 0.02, f"{value:.3f}", ha="center", va="bottom")
+    ax_bars.set_xticks(ks)
+    ax_bars.set_ylim(0.0, 1.12)
+    ax_bars.set_xlabel("component k")
+    ax_bars.set_ylabel("p(z = k | x)")
+    ax_bars.set_title("posterior (responsibilities)")
+    caption = (f"x = ({point[0]:.2f}, {point[1]:.2f}){suffix}: "
+               + ", ".join(f"p(z={k} | x) = {value:.3f}" for k, value in zip(ks, resp,
+                                                                             strict=True)))
+    return {"point": point, "resp": resp, "bars": bars, "caption": caption}
+
+
+def responsibility_probe(X, params: GMMParams, point=None, *,
+                         labels: tuple[str, str] = ("x₁", "x₂"), unit: str | None = None,
+                         step: float = 0.05) -> Explorer:
+    """Two sliders move a probe point over the data; bars show its posterior p(z = k | x).
+
+    X: (N, 2); params: a mixture in 2-D; point: the start (default: the data mean, on the
+    slider grid). labels/unit name the two coordinates (for iris: ("sepal length",
+    "sepal width"), "cm"). Attributes: x1, x2 (sliders), plus those of Explorer.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or params.n_features != 2:
+        raise ValueError("responsibility_probe draws 2-D data: X must be (N, 2) and params "
+                         f"2-dimensional, got X {X.shape} and d = {params.n_features}.")
+    lo = np.floor((X.min(axis=0) - 0.5) / step) * step
+    hi = np.ceil((X.max(axis=0) + 0.5) / step) * step
+    start = X.mean(axis=0) if point is None else np.asarray(point, dtype=float)
+    start = np.round(start / step) * step
+    suffix = f" ({unit})" if unit else ""
+
+    def make_axes(figure: Figure) -> list[Axes]:
+        ax_data, ax_bars = figure.subplots(1, 2, width_ratios=(3, 2))
+        figure.subplots_adjust(wspace=0.35, bottom=0.15)
+        draw_mixture(ax_data, X, params)  # constant: drawn once with the static background
+        ax_data.set_xlim(lo[0], hi[0])
+        ax_data.set_ylim(lo[1], hi[1])
+        return [ax_data, ax_bars]
+
+    def draw(ax_data: Axes, ax_bars: Axes, x1: float, x2: float) -> dict:
+        return draw_responsibility_probe(ax_data, ax_bars, X, params, (x1, x2), labels, unit,
+                                         data=False)
+
+    controls = {"x1": _slider(labels[0] + suffix, float(start[0]), float(lo[0]),
+                              float(hi[0]), step),
+                "x2": _slider(labels[1] + suffix, float(start[1]), float(lo[1]),
+                              float(hi[1]), step)}
+    return Explorer(controls, make_axes, draw, _figsize(1.6))

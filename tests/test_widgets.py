@@ -1,0 +1,215 @@
+"""The interactive explorers: each slider changes what is drawn, the numbers are right, the
+figure is reused (not accumulated) and an update is fast."""
+
+import io
+import statistics
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from PIL import Image
+
+import gmm_teach as gt
+from gmm_teach import widgets
+
+MAX_MEDIAN_UPDATE_SECONDS = 0.150
+
+
+@pytest.fixture(scope="module")
+def iris_fit():
+    X, _ = gt.load_iris_sepal()
+    return X, gt.run_em(X, gt.initial_params(X, 3, random_state=0)).final
+
+
+@pytest.fixture()
+def probe(iris_fit):
+    X, params = iris_fit
+    return widgets.responsibility_probe(X, params, labels=("sepal length", "sepal width"),
+                                        unit="cm")
+
+
+def pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+# ----------------------------------------------------------------------------- 1-D explorer
+def test_mean_slider_moves_the_peak():
+    explorer = widgets.gaussian_1d_explorer()
+    for mean in (-2.5, 0.0, 1.5, 3.0):
+        explorer.mean.value = mean
+        x, y = explorer.drawn["line"].get_data()
+        assert x[np.argmax(y)] == pytest.approx(mean, abs=0.01)
+        assert explorer.drawn["peak"][0] == mean
+        np.testing.assert_allclose(y, gt.gaussian_pdf(x, mean, explorer.variance.value))
+
+
+def test_variance_slider_changes_the_height():
+    explorer = widgets.gaussian_1d_explorer()
+    heights = []
+    for variance in (0.25, 1.0, 4.0):
+        explorer.variance.value = variance
+        _, y = explorer.drawn["line"].get_data()
+        assert y.max() == pytest.approx(1 / np.sqrt(2 * np.pi * variance), rel=1e-6)
+        heights.append(y.max())
+    assert heights[0] > heights[1] > heights[2]
+    # the y axis stays fixed, so a wider curve is visibly lower
+    assert explorer.axes[0].get_ylim() == pytest.approx((0.0, 1.05 / np.sqrt(2 * np.pi * 0.1)))
+
+
+@pytest.mark.parametrize("mean", [-3.0, 0.0, 3.0])
+@pytest.mark.parametrize("variance", [0.1, 1.0, 4.0])
+def test_area_under_the_curve_is_one(mean, variance):
+    explorer = widgets.gaussian_1d_explorer()
+    explorer.mean.value = mean
+    explorer.variance.value = variance
+    assert explorer.drawn["area"] == pytest.approx(1.0, abs=1e-3)
+    assert "area under the curve = 1.000" in explorer.axes[0].get_title()
+    assert "area under the curve = 1.000" in explorer.caption.value
+
+
+def test_sliders_are_labelled_mu_and_sigma_squared():
+    explorer = widgets.gaussian_1d_explorer()
+    assert explorer.mean.description == "μ"
+    assert explorer.variance.description == "σ²"
+
+
+# ----------------------------------------------------------------------------- 2-D explorer
+def test_ellipse_angle_follows_rho():
+    explorer = widgets.gaussian_2d_explorer()
+    explorer.rho.value = 0.6
+    assert explorer.drawn["angle"] == pytest.approx(45.0)
+    explorer.rho.value = -0.6
+    assert explorer.drawn["angle"] == pytest.approx(-45.0)
+    explorer.sigma_1.value = 2.0
+    explorer.sigma_2.value = 0.5
+    angles = []
+    for rho in (-0.9, -0.3, 0.0, 0.3, 0.9):
+        explorer.rho.value = rho
+        angle = explorer.drawn["angle"]
+        assert np.sign(angle) == np.sign(rho)
+        assert [e.angle for e in explorer.drawn["ellipses"]] == pytest.approx([angle] * 3)
+        angles.append(angle)
+    assert np.all(np.diff(angles) > 0)  # more correlation tilts the major axis further
+
+
+def test_covariance_and_ellipse_axes_follow_the_sliders():
+    explorer = widgets.gaussian_2d_explorer()
+    explorer.sigma_1.value = 1.5
+    explorer.sigma_2.value = 0.5
+    explorer.rho.value = 0.4
+    cov = np.array([[2.25, 0.3], [0.3, 0.25]])
+    np.testing.assert_allclose(explorer.drawn["cov"], cov)
+    eigenvalues = np.linalg.eigvalsh(cov)
+    for n_std, ellipse in zip((1, 2, 3), explorer.drawn["ellipses"], strict=True):
+        assert ellipse.width == pytest.approx(2 * n_std * np.sqrt(eigenvalues[1]))
+        assert ellipse.height == pytest.approx(2 * n_std * np.sqrt(eigenvalues[0]))
+    assert "[[2.250, 0.300], [0.300, 0.250]]" in explorer.caption.value
+
+
+def test_covariance_from_correlation():
+    np.testing.assert_allclose(widgets.covariance_from_correlation(2.0, 3.0, -0.5),
+                               [[4.0, -3.0], [-3.0, 9.0]])
+
+
+# ----------------------------------------------------------------------------- probe
+def test_probe_bars_are_the_e_step_of_the_point(probe, iris_fit):
+    X, params = iris_fit
+    seen = []
+    for x1, x2 in ((4.8, 3.4), (6.0, 2.8), (7.2, 3.1)):
+        probe.x1.value = x1
+        probe.x2.value = x2
+        expected = gt.e_step(np.array([[x1, x2]]), params)[0]
+        heights = [bar.get_height() for bar in probe.drawn["bars"]]
+        np.testing.assert_allclose(heights, expected, rtol=0, atol=1e-12)
+        assert sum(heights) == pytest.approx(1.0, abs=1e-12)
+        colors = [bar.get_facecolor()[:3] for bar in probe.drawn["bars"]]
+        assert colors == [pytest.approx(plt.matplotlib.colors.to_rgb(gt.component_color(k)))
+                          for k in range(3)]
+        seen.append(np.argmax(heights))
+        caption = ", ".join(f"p(z={k + 1} | x) = {v:.3f}" for k, v in enumerate(expected))
+        assert caption in probe.caption.value
+    assert len(set(seen)) == 3  # the three probes land in the three components
+
+
+def test_probe_sliders_span_the_data_in_cm(probe, iris_fit):
+    X, _ = iris_fit
+    assert probe.x1.description == "sepal length (cm)"
+    assert probe.x2.description == "sepal width (cm)"
+    assert probe.x1.min < X[:, 0].min() and probe.x1.max > X[:, 0].max()
+    assert probe.x2.min < X[:, 1].min() and probe.x2.max > X[:, 1].max()
+    assert probe.axes[0].get_xlabel() == "sepal length (cm)"
+
+
+def test_probe_rejects_data_that_are_not_2d(iris_fit):
+    X4, _, _ = gt.load_iris_all()
+    params = gt.initial_params(X4, 2, random_state=0)
+    with pytest.raises(ValueError, match="2-D"):
+        widgets.responsibility_probe(X4, params)
+
+
+# ----------------------------------------------------------------------------- all explorers
+def all_explorers(iris_fit):
+    X, params = iris_fit
+    return {"1-D": (widgets.gaussian_1d_explorer(), "variance", (0.2, 3.5)),
+            "2-D": (widgets.gaussian_2d_explorer(), "rho", (-0.9, 0.9)),
+            "probe": (widgets.responsibility_probe(X, params), "x1", (4.5, 7.5))}
+
+
+def test_outer_box_has_the_dom_class(iris_fit):
+    for explorer, _, _ in all_explorers(iris_fit).values():
+        assert "gmm-explorer" in explorer.widget._dom_classes
+
+
+def test_figure_is_reused_and_nothing_accumulates(iris_fit):
+    open_before = plt.get_fignums()
+    for explorer, name, (lo, hi) in all_explorers(iris_fit).values():
+        slider = explorer.controls[name]
+        counts = []
+        for value in np.linspace(lo, hi, 6):
+            slider.value = float(value)
+            counts.append([len(ax.get_children()) for ax in explorer.figure.axes])
+        assert all(c == counts[0] for c in counts)
+        assert len(explorer.figure.axes) == len(explorer.axes)
+    assert plt.get_fignums() == open_before  # pyplot's global state is not touched
+
+
+def test_image_after_a_change_equals_a_fresh_drawing(iris_fit):
+    """Blitting leaves no trace of the previous state: the updated image is pixel for pixel
+    the image of an explorer made at the new values."""
+    X, params = iris_fit
+    moved = widgets.gaussian_1d_explorer()
+    moved.mean.value = 2.0
+    moved.variance.value = 0.5
+    fresh = widgets.gaussian_1d_explorer(mean=2.0, variance=0.5)
+    assert np.array_equal(pixels(moved.image.value), pixels(fresh.image.value))
+    moved = widgets.responsibility_probe(X, params, point=(5.0, 3.0))
+    moved.x1.value = 7.0
+    fresh = widgets.responsibility_probe(X, params, point=(7.0, 3.0))
+    assert np.array_equal(pixels(moved.image.value), pixels(fresh.image.value))
+    assert not np.array_equal(pixels(moved.image.value),
+                              pixels(widgets.responsibility_probe(X, params, (5.0, 3.0))
+                                     .image.value))
+
+
+def test_display_shows_the_widget(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", shown.append)
+    explorer = widgets.gaussian_1d_explorer()
+    explorer._ipython_display_()
+    assert shown == [explorer.widget]
+
+
+def test_update_is_fast(iris_fit):
+    medians = {}
+    for label, (explorer, name, (lo, hi)) in all_explorers(iris_fit).items():
+        slider = explorer.controls[name]
+        durations = []
+        for value in np.linspace(lo, hi, 15):
+            start = time.perf_counter()
+            slider.value = float(value)
+            durations.append(time.perf_counter() - start)
+        medians[label] = statistics.median(durations)
+    print("median update time: " + ", ".join(f"{k} {v * 1000:.1f} ms"
+                                               for k, v in medians.items()))
+    assert max(medians.values()) < MAX_MEDIAN_UPDATE_SECONDS
