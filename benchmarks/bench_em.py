@@ -30,7 +30,8 @@ def make_data(n: int, seed: int = 0) -> np.ndarray:
     """n points in 2-D from three Gaussians with different shapes."""
     rng = np.random.default_rng(seed)
     means = np.array([[0.0, 0.0], [4.0, 1.0], [1.0, 5.0]])
-    covs = np.array([[[1.0, 0.3], [0.3, 0.5]], [[0.6, -0.2], [-0.2, 1.2]], [[0.8, 0.0], [0.0, 0.8]]])
+    covs = np.array([[[1.0, 0.3], [0.3, 0.5]], [[0.6, -0.2], [-0.2, 1.2]],
+                     [[0.8, 0.0], [0.0, 0.8]]])
     labels = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])
     noise = rng.standard_normal((n, 2))
     chol = np.linalg.cholesky(covs)

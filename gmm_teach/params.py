@@ -80,7 +80,11 @@ class GMMParams:
         precisions_cholesky = np.empty_like(covariances)
         for k in range(K):
             L = cholesky_factor(covariances[k], f"covariances[{k}] (component {k})")
-            precisions_cholesky[k] = linalg.solve_triangular(L, np.eye(d), lower=True).T
+            # P_k = L_k^-T. LAPACK's triangular inverse (dtrtri) rather than
+            # solve_triangular(L, I): the same numbers, but OpenBLAS's threaded triangular
+            # solve can stall for milliseconds on a busy 2-core machine, every M-step.
+            L_inverse, _ = linalg.lapack.dtrtri(L, lower=1)
+            precisions_cholesky[k] = L_inverse.T
         log_det = np.log(np.diagonal(precisions_cholesky, axis1=1, axis2=2)).sum(axis=1)
 
         for name, value in (("weights", weights), ("means", means),

@@ -181,8 +181,9 @@ def draw_gaussian_1d(ax: Axes, mean: float, variance: float, x=None,
     ax.set_ylim(0.0, y_max if y_max is not None else 1.1 * peak_height)
     ax.set_xlabel("x")
     ax.set_ylabel("density N(x | μ, σ²)")
+    ax.set_title(f"N(x | μ = {mean:.2f}, σ² = {variance:.2f})\n"
+                 f"area under the curve = {area:.3f}")
     caption = f"N(x | μ = {mean:.2f}, σ² = {variance:.2f}): area under the curve = {area:.3f}"
-    ax.set_title(caption)
     return {"x": x, "density": density, "area": area, "peak": (float(mean), peak_height),
             "line": line, "fill": fill, "caption": caption}
 

@@ -1,0 +1,227 @@
+"""Helpers for the tests that drive a real browser or a real JupyterLab server.
+
+Playwright cannot download its own browsers here, so every browser test launches the
+system's Chromium (Debian's ``chromium`` package; ``.ci/run`` installs it). Servers are
+started from ``sys.executable``'s environment, on 127.0.0.1 only, with a random token and
+throwaway Jupyter config/data/runtime directories, and are stopped with their kernels.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def find_chromium() -> str | None:
+    """Path of the system's Chromium, or None when there is none."""
+    for candidate in CHROMIUM_CANDIDATES:
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def require_chromium() -> str:
+    """Chromium's path; skip the calling test when there is none, but fail under CI=true."""
+    path = find_chromium()
+    if path is None:
+        reason = "no Chromium found (looked for: " + ", ".join(CHROMIUM_CANDIDATES) + ")"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {reason}; .ci/run installs Debian's chromium")
+        pytest.skip(reason)
+    return path
+
+
+def launch_chromium(playwright, executable_path: str):
+    """Headless Chromium with the flags that work in containers and make no network calls."""
+    return playwright.chromium.launch(
+        executable_path=executable_path, headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def root_args() -> list[str]:
+    """["--ServerApp.allow_root=True"] when running as root (containers, CI), else []."""
+    return ["--ServerApp.allow_root=True"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def jupyter_environment(tmp_dir: Path) -> dict[str, str]:
+    """os.environ with Jupyter's per-user config, data and runtime directories under tmp_dir.
+
+    The environment's own share/jupyter (sys.prefix, where the ipywidgets lab extension and
+    the python3 kernel spec live) is searched before JUPYTER_DATA_DIR, so both are still found.
+    """
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    env.pop("MPLBACKEND", None)
+    for name in ("config", "data", "runtime"):
+        directory = tmp_dir / f"jupyter-{name}"
+        directory.mkdir(parents=True, exist_ok=True)
+        env[f"JUPYTER_{name.upper()}_DIR"] = str(directory)
+    return env
+
+
+def http_get(url: str, token: str | None = None, timeout: float = 5.0) -> tuple[int, bytes]:
+    """(status, body) of a GET request; status 0 when nothing answers."""
+    request = urllib.request.Request(url)
+    if token:
+        request.add_header("Authorization", f"token {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, b""
+
+
+def wait_for_server(
+    base_url: str, token: str, process: subprocess.Popen, timeout: float = 60.0
+) -> dict:
+    """Poll base_url/api/status until it answers 200; returns its JSON."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with code {process.returncode} while starting")
+        status, body = http_get(f"{base_url}/api/status", token, timeout=2.0)
+        if status == 200:
+            return json.loads(body)
+        time.sleep(0.25)
+    raise TimeoutError(f"{base_url}/api/status did not answer within {timeout:.0f} s")
+
+
+def stop_process_tree(process: subprocess.Popen, sig: int = signal.SIGTERM,
+                      timeout: float = 20.0) -> list[psutil.Process]:
+    """Send sig to process's group, wait, kill what is left; returns the survivors (orphans).
+
+    Kernels run in their own sessions, so the descendants are collected before stopping.
+    """
+    try:
+        tree = [psutil.Process(process.pid), *psutil.Process(process.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    _, alive = psutil.wait_procs(tree, timeout=timeout)
+    for survivor in alive:
+        try:
+            survivor.kill()
+        except psutil.NoSuchProcess:
+            pass
+    if process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+    return alive
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab server started by running_lab()."""
+
+    base_url: str
+    token: str
+    root_dir: Path
+    process: subprocess.Popen
+    log_path: Path
+
+    def api(self, path: str, method: str = "GET") -> object:
+        """JSON answer of the REST API at /api/<path>."""
+        request = urllib.request.Request(f"{self.base_url}/api/{path}", method=method)
+        request.add_header("Authorization", f"token {self.token}")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every running kernel (DELETE /api/kernels/<id>)."""
+        for kernel in self.api("kernels"):
+            self.api(f"kernels/{kernel['id']}", method="DELETE")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def write_user_settings(config_dir: Path, settings: dict[str, dict]) -> None:
+    """Write JupyterLab user settings {"@jupyterlab/x-extension:plugin": {...}} in config_dir."""
+    for plugin_id, values in settings.items():
+        package, plugin = plugin_id.split(":")
+        path = config_dir / "lab" / "user-settings" / package / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=2))
+
+
+@contextmanager
+def running_lab(root_dir: Path, tmp_dir: Path, extra_args: Sequence[str] = (),
+                user_settings: dict[str, dict] | None = None) -> Iterator[LabServer]:
+    """Start `python -m jupyterlab` on root_dir and stop it (and its kernels) afterwards.
+
+    user_settings go to the throwaway JUPYTER_CONFIG_DIR (see write_user_settings).
+    """
+    port, token = free_port(), secrets.token_hex(16)
+    env = jupyter_environment(tmp_dir)
+    write_user_settings(Path(env["JUPYTER_CONFIG_DIR"]), user_settings or {})
+    workspaces = tmp_dir / "workspaces"
+    workspaces.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
+        f"--LabApp.workspaces_dir={workspaces}", *root_args(), *extra_args,
+    ]
+    log_path = tmp_dir / "jupyterlab.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=root_dir, env=env, stdin=subprocess.DEVNULL,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    server = LabServer(f"http://127.0.0.1:{port}", token, root_dir, process, log_path)
+    try:
+        wait_for_server(server.base_url, token, process)
+        yield server
+    finally:
+        if process.poll() is None:
+            try:
+                server.shutdown_kernels()
+            except (urllib.error.URLError, OSError):
+                pass
+        stop_process_tree(process)
