@@ -34,6 +34,7 @@ __all__ = [
     "check_gaussian_pdf",
     "check_mle_gaussian",
     "check_mvn_logpdf",
+    "check_ellipse_axes",
     "check_responsibility_by_hand",
     "check_e_step",
     "check_m_step_means",
@@ -77,6 +78,21 @@ def mvn_logpdf(X, mean, cov):
     squared_distance = np.sum(z**2, axis=0)                        # (N,) Mahalanobis^2
     half_log_det = np.sum(np.log(np.diag(L)))                      # 1/2 log |cov|
     return -0.5 * (d * np.log(2 * np.pi) + squared_distance) - half_log_det
+
+
+def ellipse_axes(cov, n_std):
+    """(width, height, angle) of the n_std-sigma ellipse of a 2 x 2 covariance.
+
+    cov = V diag(lambda) V^T with the eigenvectors as the COLUMNS of V (np.linalg.eigh,
+    eigenvalues ascending). Full axis lengths 2 n_std sqrt(lambda_i); width along the largest
+    eigenvalue; angle of that eigenvector from the x axis in degrees, in [-90, 90).
+    """
+    eigenvalues, V = np.linalg.eigh(cov)                           # ascending
+    width = 2 * n_std * np.sqrt(eigenvalues[1])                    # major axis, full length
+    height = 2 * n_std * np.sqrt(eigenvalues[0])                   # minor axis
+    major = V[:, 1]                                                # a column, not a row
+    angle = np.degrees(np.arctan2(major[1], major[0]))
+    return width, height, (angle + 90) % 180 - 90                  # an axis has no direction
 
 
 def responsibility_by_hand(x, weights, means, variances):
@@ -163,6 +179,7 @@ _REFERENCES: dict[str, Callable] = {
     "gaussian_pdf": gaussian_pdf,
     "mle_gaussian": mle_gaussian,
     "mvn_logpdf": mvn_logpdf,
+    "ellipse_axes": ellipse_axes,
     "responsibility_by_hand": responsibility_by_hand,
     "e_step": e_step,
     "m_step_means": m_step_means,
@@ -590,6 +607,94 @@ def check_mvn_logpdf(f: Callable, *, seed=None) -> Feedback:
                                       "Cholesky route of eq. (3) handles it")])
 
 
+def _covariance_with_axes(rng: np.random.Generator) -> np.ndarray:
+    """A 2 x 2 covariance whose axes are tilted 20 to 70 degrees (either way) and whose
+    eigenvalues differ by a factor 2 to 6, so that every typical slip changes the answer."""
+    angle = rng.uniform(np.radians(20), np.radians(70)) * rng.choice([-1.0, 1.0])
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    small = rng.uniform(0.2, 1.5)
+    cov = rotation @ np.diag([small * rng.uniform(2.0, 6.0), small]) @ rotation.T
+    return 0.5 * (cov + cov.T)
+
+
+def check_ellipse_axes(f: Callable, *, seed=None) -> Feedback:
+    """Check f(cov, n_std) -> (width, height, angle in degrees) of the n_std-sigma ellipse.
+
+    Angles are compared as axes: a and a + 180 degrees are the same answer.
+    """
+    rng = np.random.default_rng(seed)
+    # n_std = 3 first: there forgetting n_std (x 1) and halving the axes (x 1.5) differ
+    cases = [{"args": (_covariance_with_axes(rng), n_std)} for n_std in (3, 1.5, 2)]
+
+    def diagnose(output, expected, case):
+        if output is None:
+            return _hint("your function returned None. Did you forget "
+                         "`return width, height, angle`?")
+        try:
+            values = np.asarray(output, dtype=float)
+        except (TypeError, ValueError):
+            values = None
+        if values is None or values.shape != (3,):
+            returned = (f"a {type(output).__name__}" if values is None
+                        else f"something of shape {_shape_text(values.shape)}")
+            return _hint(f"return three numbers, `return width, height, angle`, not {returned}.")
+        cov, n_std = case["args"]
+        eigenvalues, V = np.linalg.eigh(cov)
+
+        def same_axes(size):
+            return _close(values[:2], np.asarray(size, dtype=float))
+
+        def same_angle(angle):
+            difference = (values[2] - angle + 90.0) % 180.0 - 90.0
+            return abs(difference) < 1e-7
+
+        width, height, angle = expected
+        if same_axes((width, height)) and same_angle(angle):
+            return None
+        if not same_axes((width, height)):
+            sizes = [
+                ((width / 2, height / 2), "those are the semi-axes. The ellipse's full axis "
+                 "lengths are 2 n_std sqrt(lambda_i): `width` and `height` are diameters."),
+                ((2 * n_std * eigenvalues[1], 2 * n_std * eigenvalues[0]),
+                 "you used the eigenvalues (variances) where their square roots (standard "
+                 "deviations) belong: 2 n_std sqrt(lambda_i)."),
+                ((height, width), "width and height are swapped: np.linalg.eigh returns the "
+                 "eigenvalues in ascending order, so the largest is the LAST one."),
+                ((2 * np.sqrt(n_std * eigenvalues[1]), 2 * np.sqrt(n_std * eigenvalues[0])),
+                 "n_std multiplies the standard deviation: 2 n_std sqrt(lambda_i), not "
+                 "2 sqrt(n_std lambda_i)."),
+                ((2 * np.sqrt(eigenvalues[1]), 2 * np.sqrt(eigenvalues[0])),
+                 "you forgot n_std: the n_std-sigma ellipse has axes 2 n_std sqrt(lambda_i)."),
+                ((2 * n_std * np.sqrt(cov[0, 0]), 2 * n_std * np.sqrt(cov[1, 1])),
+                 "you used the diagonal of the covariance; a tilted ellipse's axes come from "
+                 "its eigenvalues (np.linalg.eigh), not from Sigma_11 and Sigma_22."),
+            ]
+            for size, hint in sizes:
+                if same_axes(size):
+                    return _hint(hint)
+            return _hint("your width and height are not 2 n_std sqrt(lambda) for the largest "
+                         "and the smallest eigenvalue of cov.")
+        angles = [
+            (same_angle(angle + 90.0), "that is the angle of the MINOR axis: take the "
+             "eigenvector of the largest eigenvalue, the last column V[:, 1]."),
+            (same_angle(np.degrees(np.arctan2(V[0, 1], V[1, 1]))), "arctan2 takes (y, x): "
+             "np.arctan2(v[1], v[0]) for the vector v = (v[0], v[1])."),
+            (abs((np.degrees(values[2]) - angle + 90.0) % 180.0 - 90.0) < 1e-7,
+             "the angle must be in degrees (matplotlib's Ellipse takes degrees): use "
+             "np.degrees."),
+        ]
+        for matches, hint in angles:
+            if matches:
+                return _hint(hint)
+        return _hint("your axes are right but the angle is not: it is the direction of the "
+                     "eigenvector of the largest eigenvalue, np.degrees(np.arctan2(v[1], v[0])).")
+
+    return _check(f, cases, ellipse_axes, diagnose,
+                  "return the width, height and angle of the n_std-sigma ellipse.",
+                  "your ellipses equal the eigen-decomposition's on 3 fresh tilted "
+                  "covariances (n_std = 3, 1.5 and 2).")
+
+
 # ============================================================================ 03: responsibilities
 def _responsibility_hints(output, expected, weighted, densities, log_space_case: bool,
                           axis: int):
@@ -868,9 +973,10 @@ def _stopping_cases(rng: np.random.Generator) -> list:
     steps = [rng.integers(8, 64) / 64, rng.integers(2, 8) / 64, tol_exact, 2.0**-9]
     start = -float(rng.integers(2, 6))
     cases.append({"args": (start + np.cumsum([0.0, *steps]), tol_exact)})
-    # a dip: the log-likelihood falls by more than tol once (rounding, reg_covar)
+    # a dip: the log-likelihood falls once, by more than any rise of these sequences
+    # (at most 2 * 4/27 = 0.3), so a rule without abs() stops there
     sequence = _converging_sequence(rng, 30, -rng.uniform(1.0, 3.0))
-    sequence[3:] -= 0.25
+    sequence[3:] -= 1.0
     cases.append({"args": (sequence, tol)})
     cases.append({"args": (list(_converging_sequence(rng, 30, -rng.uniform(1.0, 3.0))), tol)})
     return cases

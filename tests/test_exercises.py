@@ -82,7 +82,19 @@ def bic_from_library(X, params):
     return -2 * len(X) * gt.mean_log_likelihood(X, params) + params.n_parameters * np.log(len(X))
 
 
+def ellipse_axes_via_library(cov, n_std):
+    return gt.ellipse_axes(cov, n_std)
+
+
+def ellipse_axes_opposite_direction(cov, n_std):
+    eigenvalues, V = np.linalg.eigh(cov)
+    angle = np.degrees(np.arctan2(-V[1, 1], -V[0, 1]))  # the same axis, pointing the other way
+    return 2 * n_std * np.sqrt(eigenvalues[1]), 2 * n_std * np.sqrt(eigenvalues[0]), angle
+
+
 CORRECT = [
+    ("ellipse_axes", ellipse_axes_via_library),
+    ("ellipse_axes", ellipse_axes_opposite_direction),
     ("gaussian_pdf", gaussian_pdf_scipy_style),
     ("mle_gaussian", mle_gaussian_numpy),
     ("mvn_logpdf", mvn_logpdf_inverse_cholesky),
@@ -354,6 +366,59 @@ def mvn_all_pairs(X, mean, cov):
 
 def mvn_column(X, mean, cov):
     return gt.mvn_logpdf(X, mean, cov)[:, np.newaxis]
+
+
+
+def _axes(cov, n_std, size=np.sqrt, pick=lambda V: V[:, 1], degrees=np.degrees, two=2):
+    eigenvalues, V = np.linalg.eigh(cov)
+    v = pick(V)
+    return (two * n_std * size(eigenvalues[1]), two * n_std * size(eigenvalues[0]),
+            degrees(np.arctan2(v[1], v[0])))
+
+
+def ell_semi(cov, n_std):
+    return _axes(cov, n_std, two=1)
+
+
+def ell_variance(cov, n_std):
+    return _axes(cov, n_std, size=lambda value: value)
+
+
+def ell_swapped(cov, n_std):
+    width, height, angle = _axes(cov, n_std)
+    return height, width, angle
+
+
+def ell_sqrt_n(cov, n_std):
+    eigenvalues, V = np.linalg.eigh(cov)
+    return (2 * np.sqrt(n_std * eigenvalues[1]), 2 * np.sqrt(n_std * eigenvalues[0]),
+            np.degrees(np.arctan2(V[1, 1], V[0, 1])))
+
+
+def ell_no_n(cov, n_std):
+    return _axes(cov, 1)
+
+
+def ell_diagonal(cov, n_std):
+    return 2 * n_std * np.sqrt(cov[0, 0]), 2 * n_std * np.sqrt(cov[1, 1]), 0.0
+
+
+def ell_radians(cov, n_std):
+    return _axes(cov, n_std, degrees=lambda a: a)
+
+
+def ell_minor(cov, n_std):
+    return _axes(cov, n_std, pick=lambda V: V[:, 0])
+
+
+def ell_arctan2_xy(cov, n_std):
+    eigenvalues, V = np.linalg.eigh(cov)
+    return (2 * n_std * np.sqrt(eigenvalues[1]), 2 * n_std * np.sqrt(eigenvalues[0]),
+            np.degrees(np.arctan2(V[0, 1], V[1, 1])))
+
+
+def ell_two_numbers(cov, n_std):
+    return _axes(cov, n_std)[:2]
 
 
 def _pdf(x, m, v):
@@ -682,6 +747,16 @@ MISTAKES = [
     ("m_step_covariances", covs_with_reg, "added something to the diagonal"),
     ("m_step_covariances", covs_library, "added something to the diagonal"),
     ("m_step_covariances", covs_last_axis, "component axis first"),
+    ("ellipse_axes", ell_semi, "semi-axes"),
+    ("ellipse_axes", ell_variance, "square roots (standard deviations)"),
+    ("ellipse_axes", ell_swapped, "swapped"),
+    ("ellipse_axes", ell_sqrt_n, "not 2 sqrt(n_std lambda_i)"),
+    ("ellipse_axes", ell_no_n, "you forgot n_std"),
+    ("ellipse_axes", ell_diagonal, "diagonal of the covariance"),
+    ("ellipse_axes", ell_radians, "in degrees"),
+    ("ellipse_axes", ell_minor, "MINOR axis"),
+    ("ellipse_axes", ell_arctan2_xy, "arctan2 takes (y, x)"),
+    ("ellipse_axes", ell_two_numbers, "return three numbers"),
     ("stopping_rule", stop_le, "not `<=`"),
     ("stopping_rule", stop_relative, "not the change relative to l"),
     ("stopping_rule", stop_zero_based, "counted from 1"),
