@@ -1,0 +1,214 @@
+"""Notebook 04 (EM on iris): what nbval cannot check.
+
+nbval compares the stored outputs of every cell except the two marked NBVAL_IGNORE_OUTPUT
+(the scrubber widget and the kernel-free player). Here: those two cells really build the
+scrubber and the player from the iris trace, their stored outputs are complete (the player
+holds one frame per half-step, the widget's state is saved so it renders without a kernel),
+and the stored notebook ran top to bottom without errors or warnings.
+"""
+
+import ast
+import base64
+import io
+import json
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import nbformat
+import numpy as np
+import pytest
+from PIL import Image
+
+import gmm_teach as gt
+from gmm_teach import scrubber
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOK = REPO / "notebooks" / "04_em_iris.ipynb"
+IGNORE = "# NBVAL_IGNORE_OUTPUT"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def iris_trace():
+    X, _ = gt.load_iris_sepal()
+    return X, gt.run_em(X, gt.initial_params(X, 3, random_state=0))
+
+
+def code_cells(notebook):
+    return [cell for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def the_cell(notebook, call: str):
+    """The one code cell whose source contains `call`."""
+    (cell,) = [c for c in code_cells(notebook) if call in c.source]
+    return cell
+
+
+def player_parts(page: str) -> tuple[list[str], list[str]]:
+    frames = json.loads(re.search(r"var frames = (\[.*?\]);", page).group(1))
+    captions = json.loads(re.search(r"var captions = (\[.*?\]);", page).group(1)
+                          .replace("<\\/", "</"))
+    return frames, captions
+
+
+def decoded(uri: str) -> np.ndarray:
+    assert uri.startswith("data:image/png;base64,")
+    png = base64.b64decode(uri.split(",", 1)[1])
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+# ----------------------------------------------------------------------------- stored notebook
+def test_stored_notebook_ran_top_to_bottom_with_an_output_per_cell(notebook):
+    cells = code_cells(notebook)
+    assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1))
+    assert cells[0].source.startswith("import numpy as np")
+    silent = [c.source.splitlines()[0] for c in cells[1:] if not c.outputs]
+    assert silent == [], "every cell after the imports shows something"
+
+
+def test_no_errors_or_warnings_were_printed(notebook):
+    for cell in code_cells(notebook):
+        for output in cell.outputs:
+            assert output.output_type != "error", cell.source[:80]
+            if output.output_type == "stream":
+                assert output.name == "stdout", (cell.source[:80], output.text[:200])
+                assert "Warning" not in output.text
+
+
+def test_ignored_cells_give_a_reason_naming_existing_tests(notebook):
+    ignored = [c for c in code_cells(notebook) if IGNORE in c.source]
+    assert len(ignored) == 2  # the scrubber widget and the player; nothing else
+    for cell in ignored:
+        first, reason = cell.source.splitlines()[:2]
+        assert first == IGNORE
+        match = re.fullmatch(r"# (widget|player): (.+); tested in (.+)", reason)
+        assert match, reason
+        named = re.findall(r"tests/[\w/]+\.py", match.group(3))
+        assert "tests/test_notebook_04.py" in named
+        for path in named:
+            assert (REPO / path).is_file(), f"{path} (named in the reason) does not exist"
+    assert not any("NBVAL_SKIP" in c.source or "NBVAL_CHECK_OUTPUT" in c.source
+                   for c in code_cells(notebook))
+
+
+def test_stored_player_has_one_frame_per_half_step(notebook, iris_trace, built):
+    X, trace = iris_trace
+    cell = the_cell(notebook, "scrubber.show_em_player(X, trace)")
+    (output,) = cell.outputs
+    page = output.data["text/html"]
+    frames, captions = player_parts(page)
+    assert len(frames) == len(captions) == 2 * trace.n_iter
+    assert len(set(frames)) == len(frames)
+    steps = [(i, phase) for i in range(1, trace.n_iter + 1) for phase in "EM"]
+    for caption, (iteration, phase) in zip(captions, steps, strict=True):
+        state = trace.half_step(iteration, phase)
+        assert f"iteration {iteration} of {trace.n_iter}, after {phase}-step" in caption
+        assert f"mean log-likelihood {state.mean_log_likelihood:.4f}" in caption
+    assert "http" not in page and "require" not in page  # nothing fetched: works offline
+    # the stored frames are what the notebook's code draws now (else: re-execute it)
+    fresh, _ = player_parts(built[2].data)
+    for index in (0, len(frames) - 1):
+        np.testing.assert_array_equal(decoded(frames[index]), decoded(fresh[index]))
+
+
+def test_stored_scrubber_renders_from_saved_widget_state(notebook):
+    cell = the_cell(notebook, "scrubber.EMScrubber(X, trace)")
+    (output,) = cell.outputs
+    model_id = output.data[WIDGET_VIEW]["model_id"]
+    state = notebook.metadata["widgets"][WIDGET_STATE]["state"]
+    assert state[model_id]["model_name"] == "VBoxModel"
+    images = [m for m in state.values() if m["model_name"] == "ImageModel"]
+    assert len(images) == 1 and "gmm-scrubber-frame" in images[0]["state"]["_dom_classes"]
+
+
+def test_figure_cells_end_with_plt_show(notebook):
+    figures = [c for c in code_cells(notebook)
+               if any("image/png" in o.get("data", {}) for o in c.outputs)]
+    assert len(figures) >= 4
+    for cell in figures:
+        assert "plt.show()" in cell.source.splitlines()[-1]
+
+
+# ----------------------------------------------------------------------------- the cells' code
+def run_cells(sources: list[str], namespace: dict):
+    """Run cells like a kernel does; returns the value of the last cell's final expression."""
+    result = None
+    for source in sources:
+        tree = ast.parse(source)
+        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        if last is not None:
+            tree.body.pop()
+        exec(compile(tree, "<cell>", "exec"), namespace)
+        result = (eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+                  if last is not None else None)
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(notebook, monkeypatch_module):
+    """The notebook's own set-up, data, trace, scrubber and player cells, run in-process."""
+    monkeypatch_module.setattr(plt, "show", lambda *args, **kwargs: None)
+    cells = code_cells(notebook)
+    sources = [cells[0].source,
+               the_cell(notebook, "X, species = gt.load_iris_sepal()").source,
+               the_cell(notebook, "trace = gt.run_em(").source]
+    namespace: dict = {}
+    with mpl.rc_context():
+        run_cells(sources, namespace)
+        scrub = run_cells([the_cell(notebook, "scrubber.EMScrubber(X, trace)").source],
+                          namespace)
+        player = run_cells([the_cell(notebook, "scrubber.show_em_player(X, trace)").source],
+                           namespace)
+        plt.close("all")
+    gt.use_default_style()
+    return namespace, scrub, player
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_the_trace_cell_runs_em_from_scikit_learns_default_start(built, iris_trace):
+    X, trace = iris_trace
+    namespace, _, _ = built
+    np.testing.assert_array_equal(namespace["X"], X)
+    ours = namespace["trace"]
+    assert (ours.n_iter, ours.converged, ours.lower_bound) == (
+        trace.n_iter, trace.converged, trace.lower_bound)
+    for a, b in zip(ours.params, trace.params, strict=True):
+        np.testing.assert_array_equal(a.means, b.means)
+        np.testing.assert_array_equal(a.covariances, b.covariances)
+
+
+def test_the_scrubber_cell_builds_a_scrubber_over_every_half_step(built):
+    namespace, scrub, _ = built
+    trace = namespace["trace"]
+    assert isinstance(scrub, scrubber.EMScrubber)  # the cell's last expression: displayed
+    assert scrub.trace is trace
+    np.testing.assert_array_equal(scrub.X, namespace["X"])
+    assert sorted(scrub.frames) == sorted((i, p) for i in range(1, trace.n_iter + 1)
+                                          for p in "EM")
+    assert (scrub.slider.min, scrub.slider.max) == (1, trace.n_iter)
+    scrub.slider.value = trace.n_iter
+    scrub.phase.value = "M"
+    assert scrub.state.params is trace.final
+    assert f"iteration {trace.n_iter} of {trace.n_iter}, after M-step" in scrub.caption.value
+
+
+def test_the_player_cell_builds_the_player_from_the_trace(built):
+    namespace, _, player = built
+    trace = namespace["trace"]
+    assert type(player).__name__ == "HTML"  # IPython.display.HTML: displayed by the cell
+    frames, captions = player_parts(player.data)
+    assert len(frames) == len(captions) == 2 * trace.n_iter
+    assert f"mean log-likelihood {trace.mean_log_likelihood(-1):.4f}" in captions[-1]
