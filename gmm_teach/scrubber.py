@@ -6,7 +6,8 @@ ellipses and weights are refitted to those colours (eqs. 7-10), giving params[i]
 half-step of an EMTrace on 2-D data is drawn once, ahead of time, as a two-panel PNG:
 
   left:  the points coloured by responsibility, each component's 1- and 2-sigma ellipses
-         and its mean, on axis limits that stay fixed from frame to frame;
+         and its mean, on axis limits that stay fixed from frame to frame; after an M-step
+         also the 1-sigma ellipses before it (grey, dotted), so the move shows even when small;
   right: the mean log-likelihood (eq. 6) of params[0], params[1], ..., with the parameters
          on the left marked.
 
@@ -44,7 +45,8 @@ from PIL import Image
 from ._checks import as_samples
 from .data import load_iris_sepal
 from .em import EMTrace, HalfStep
-from .plotting import draw_gmm, label_iris_axes, scatter_responsibilities
+from .params import GMMParams
+from .plotting import draw_ellipse, draw_gmm, label_iris_axes, scatter_responsibilities
 from .style import component_color, component_marker, is_presenter_style
 
 __all__ = [
@@ -63,9 +65,12 @@ __all__ = [
 PHASES = {"E": "after E-step", "M": "after M-step"}
 _EXPLAIN = {
     "E": "points recoloured by the responsibilities of the current ellipses (eq. 5)",
-    "M": "ellipses and weights refitted to those colours (eqs. 7-10)",
+    "M": "ellipses and weights refitted to those colours (eqs. 7-10); grey dotted: the "
+         "1-sigma ellipses before this M-step",
 }
 _MARKER_COLOR = "#D55E00"  # vermillion: the "you are here" marker on the log-likelihood curve
+_BEFORE_COLOR = "0.35"     # the ellipses before the M-step: grey, dotted, under the new ones
+_BEFORE_NOTE = "grey dotted: 1-sigma before this M-step"
 
 
 # ----------------------------------------------------------------------------- sizes
@@ -118,11 +123,32 @@ def em_axis_limits(X, trace: EMTrace, margin: float = 0.08) -> tuple[tuple, tupl
 
 
 # ----------------------------------------------------------------------------- one frame
-def _draw_state(ax, ll_ax, state: HalfStep, X: np.ndarray, n_iter: int) -> dict:
-    """The parts that change between frames: points, ellipses, means, the LL marker, title."""
+def _draw_before(ax, before: GMMParams | None, presenter: bool) -> tuple[list, list]:
+    """After an M-step: the 1-sigma ellipses of the parameters before it (grey, dotted;
+    the 2-sigma ones too would crowd the picture) and a note saying so. Nothing after an
+    E-step (before is None)."""
+    if before is None:
+        return [], []
+    linewidth = 0.7 * mpl.rcParams["lines.linewidth"]
+    patches = [draw_ellipse(ax, before.means[k], before.covariances[k], 1.0,
+                            edgecolor=_BEFORE_COLOR, linestyle=":", linewidth=linewidth)
+               for k in range(before.n_components)]
+    note = ax.text(0.99, 0.015, _BEFORE_NOTE, transform=ax.transAxes, ha="right",
+                   va="bottom", color=_BEFORE_COLOR,
+                   fontsize=mpl.rcParams["legend.fontsize"] if presenter else 8.5,
+                   bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85,
+                         "edgecolor": "none"})
+    return patches, [note]
+
+
+def _draw_state(ax, ll_ax, state: HalfStep, X: np.ndarray, n_iter: int,
+                before: GMMParams | None = None) -> dict:
+    """The parts that change between frames: points, ellipses (and, after an M-step, those
+    of `before`, the parameters it started from), means, the LL marker, title."""
     presenter = is_presenter_style()
     points = scatter_responsibilities(ax, X, state.responsibilities,
                                       size=(70 if presenter else 26))
+    before_ellipses, before_note = _draw_before(ax, before, presenter)
     drawn = draw_gmm(ax, state.params, linewidth=mpl.rcParams["lines.linewidth"],
                      mean_size=(18 if presenter else 12))
     shown = state.iteration - 1 if state.phase == "E" else state.iteration  # params[shown]
@@ -132,7 +158,13 @@ def _draw_state(ax, ll_ax, state: HalfStep, X: np.ndarray, n_iter: int) -> dict:
                               markeredgewidth=(3.5 if presenter else 2.5), zorder=3)
     ax.set_title(f"iteration {state.iteration} of {n_iter}, {PHASES[state.phase]}")
     return {"state": state, "points": points, "ellipses": drawn["ellipses"],
-            "means": drawn["means"], "ll_marker": ll_marker, "title": ax.title}
+            "means": drawn["means"], "ll_marker": ll_marker, "title": ax.title,
+            "before": before_ellipses, "before_note": before_note}
+
+
+def _before(trace: EMTrace, iteration: int, phase: str) -> GMMParams | None:
+    """The parameters an M-step started from (None for an E-step)."""
+    return trace.params[iteration - 1] if phase == "M" else None
 
 
 def draw_em_state(fig: Figure, X, trace: EMTrace, iteration: int, phase: str, *,
@@ -144,9 +176,14 @@ def draw_em_state(fig: Figure, X, trace: EMTrace, iteration: int, phase: str, *,
     responsibilities). limits: ((xmin, xmax), (ymin, ymax)); em_axis_limits by default.
     xlabel/ylabel: axis labels; by default cm labels for the iris sepal data, "x1"/"x2" else.
 
+    After an M-step the 1-sigma ellipses of params[iteration-1], the parameters it started
+    from, are drawn too (grey, dotted, under the new ones), with a note saying so.
+
     Returns the artists: {"state": HalfStep, "axes": (data_ax, ll_ax), "points": [...],
     "ellipses": [[Ellipse per n_std] per k], "means": [Line2D per k], "ll_line": Line2D,
-    "ll_marker": Line2D at (M-steps done, eq. (6) of the parameters shown), "title": Text}.
+    "ll_marker": Line2D at (M-steps done, eq. (6) of the parameters shown), "title": Text,
+    "before": [Ellipse] (K after an M-step, [] after an E-step), "before_note": [Text]
+    (one after an M-step, [] after an E-step)}.
     """
     X = _check_2d(X, trace)
     state = trace.half_step(iteration, phase)
@@ -178,7 +215,7 @@ def draw_em_state(fig: Figure, X, trace: EMTrace, iteration: int, phase: str, *,
     ll_ax.legend([ll_line, marker_key], ["after each M-step", "shown on the left"],
                  loc="lower right")
 
-    drawn = _draw_state(ax, ll_ax, state, X, trace.n_iter)
+    drawn = _draw_state(ax, ll_ax, state, X, trace.n_iter, _before(trace, iteration, phase))
     fig.tight_layout()
     return {**drawn, "axes": (ax, ll_ax), "ll_line": ll_line}
 
@@ -217,7 +254,8 @@ def render_frames(X, trace: EMTrace, half_steps=None, *, dpi: float = 90, xlabel
     frames = []
     for iteration, phase in half_steps:
         canvas.restore_region(background)
-        drawn = _draw_state(ax, ll_ax, trace.half_step(iteration, phase), X, trace.n_iter)
+        drawn = _draw_state(ax, ll_ax, trace.half_step(iteration, phase), X, trace.n_iter,
+                            _before(trace, iteration, phase))
         changing = _changing_artists(drawn)
         for artist in sorted(changing, key=lambda a: a.get_zorder()):  # stable, as Axes.draw
             artist.axes.draw_artist(artist)
@@ -229,8 +267,10 @@ def render_frames(X, trace: EMTrace, half_steps=None, *, dpi: float = 90, xlabel
 
 
 def _changing_artists(drawn: dict) -> list:
+    # in the order they were added, so that equal zorders stack as in a whole-figure draw
     ellipses = [patch for per_k in drawn["ellipses"] for patch in per_k]
-    return [*drawn["points"], *ellipses, *drawn["means"], drawn["ll_marker"]]
+    return [*drawn["points"], *drawn["before"], *drawn["before_note"], *ellipses,
+            *drawn["means"], drawn["ll_marker"]]
 
 
 def render_frame(X, trace: EMTrace, iteration: int, phase: str, *, dpi: float = 90,
@@ -428,7 +468,8 @@ def plot_em_small_multiples(X, trace: EMTrace, *, max_panels: int = 12, ncols: i
     """A grid of the states after each M-step, for pages without scripts. Returns the Figure.
 
     Panel i shows params[i] (ellipses, means) over the points coloured by the
-    responsibilities that M-step used, titled with the iteration and eq. (6) for params[i].
+    responsibilities that M-step used, titled with the iteration and eq. (6) for params[i];
+    grey dotted, the 1-sigma ellipses of params[i-1], where that M-step started.
     With more than max_panels iterations, max_panels of them evenly spread (first and last
     included). Shared, fixed axes, labelled in cm for the iris sepal data.
     """
@@ -454,6 +495,11 @@ def plot_em_small_multiples(X, trace: EMTrace, *, max_panels: int = 12, ncols: i
             continue
         state = trace.half_step(iterations[index], "M")
         scatter_responsibilities(ax, X, state.responsibilities, size=(40 if presenter else 12))
+        before = trace.params[state.iteration - 1]
+        for k in range(before.n_components):
+            draw_ellipse(ax, before.means[k], before.covariances[k], 1.0,
+                         edgecolor=_BEFORE_COLOR, linestyle=":",
+                         linewidth=0.7 * mpl.rcParams["lines.linewidth"])
         draw_gmm(ax, state.params, linewidth=mpl.rcParams["lines.linewidth"] * 0.8,
                  mean_size=(13 if presenter else 8))
         ax.set_title(f"iteration {state.iteration}: "
@@ -466,6 +512,7 @@ def plot_em_small_multiples(X, trace: EMTrace, *, max_panels: int = 12, ncols: i
         if index % ncols == 0:
             ax.set_ylabel(names[1])
     fig.suptitle(f"EM after each M-step ({len(iterations)} of {n} iterations shown): "
-                 "ellipses = new parameters, colours = the responsibilities they were fitted to")
+                 "ellipses = new parameters, grey dotted = 1-sigma before the M-step,\n"
+                 "colours = the responsibilities they were fitted to")
     fig.tight_layout()
     return fig

@@ -65,6 +65,26 @@ def test_e_shows_previous_params_m_shows_new_ones(iris):
     assert not np.allclose(trace.params[3].means, trace.params[4].means)
 
 
+def test_m_frames_also_show_the_ellipses_the_m_step_started_from(iris):
+    X, trace = iris
+    _, art = drawn_state(X, trace, 4, "M")
+    before = art["before"]
+    assert len(before) == 3  # one 1-sigma ellipse per component
+    for k, patch in enumerate(before):
+        width, height, angle = gt.ellipse_axes(trace.params[3].covariances[k], 1.0)
+        np.testing.assert_allclose(patch.center, trace.params[3].means[k])
+        assert (patch.width, patch.height, patch.angle) == pytest.approx((width, height, angle))
+        assert patch.get_linestyle() == ":"
+        assert not patch.get_fill()
+    (note,) = art["before_note"]
+    assert note.get_text() == "grey dotted: 1-sigma before this M-step"
+    assert not np.allclose([p.center for p in before], trace.params[4].means)
+    _, art = drawn_state(X, trace, 4, "E")  # after an E-step the ellipses have not moved
+    assert art["before"] == [] and art["before_note"] == []
+    assert "grey dotted" in scrubber.em_caption(trace.half_step(4, "M"), trace.n_iter)
+    assert "grey dotted" not in scrubber.em_caption(trace.half_step(4, "E"), trace.n_iter)
+
+
 def test_points_coloured_by_the_responsibilities_of_the_e_step(iris):
     X, trace = iris
     resp = trace.responsibilities(2)  # what iteration 3 computes, shown after E and after M
@@ -359,6 +379,9 @@ def test_small_multiples_titles_and_labels(iris):
     for i, ax in enumerate(shown, start=1):
         ll = trace.mean_log_likelihood(i)
         assert ax.get_title() == f"iteration {i}: mean log-lik. {ll:.4f}"
+    for i, ax in enumerate(shown, start=1):  # grey dotted: where that M-step started
+        dotted = [p for p in ax.patches if p.get_linestyle() == ":"]
+        np.testing.assert_allclose([p.center for p in dotted], trace.params[i - 1].means)
     assert {ax.get_xlabel() for ax in shown[-4:]} == {"sepal length (cm)"}
     assert {ax.get_ylabel() for ax in shown[::4]} == {"sepal width (cm)"}
     assert fig.get_suptitle()
