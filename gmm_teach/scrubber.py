@@ -8,6 +8,7 @@ half-step of an EMTrace on 2-D data is drawn once, ahead of time, as a two-panel
   left:  the points coloured by responsibility, each component's 1- and 2-sigma ellipses
          and its mean, on axis limits that stay fixed from frame to frame; after an M-step
          also the 1-sigma ellipses before it (grey, dotted), so the move shows even when small;
+         after an E-step, rings on the points that changed their most responsible component;
   right: the mean log-likelihood (eq. 6) of params[0], params[1], ..., with the parameters
          on the left marked.
 
@@ -123,32 +124,57 @@ def em_axis_limits(X, trace: EMTrace, margin: float = 0.08) -> tuple[tuple, tupl
 
 
 # ----------------------------------------------------------------------------- one frame
-def _draw_before(ax, before: GMMParams | None, presenter: bool) -> tuple[list, list]:
-    """After an M-step: the 1-sigma ellipses of the parameters before it (grey, dotted;
-    the 2-sigma ones too would crowd the picture) and a note saying so. Nothing after an
-    E-step (before is None)."""
-    if before is None:
-        return [], []
-    linewidth = 0.7 * mpl.rcParams["lines.linewidth"]
-    patches = [draw_ellipse(ax, before.means[k], before.covariances[k], 1.0,
-                            edgecolor=_BEFORE_COLOR, linestyle=":", linewidth=linewidth)
-               for k in range(before.n_components)]
-    note = ax.text(0.99, 0.015, _BEFORE_NOTE, transform=ax.transAxes, ha="right",
-                   va="bottom", color=_BEFORE_COLOR,
+def _note(ax, text: str, presenter: bool):
+    """A small grey note in the lower right corner of the data panel (what a mark means)."""
+    return ax.text(0.99, 0.015, text, transform=ax.transAxes, ha="right", va="bottom",
+                   color=_BEFORE_COLOR,
                    fontsize=mpl.rcParams["legend.fontsize"] if presenter else 8.5,
-                   bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.85,
+                   bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.6,
                          "edgecolor": "none"})
-    return patches, [note]
+
+
+def _draw_before(ax, before: GMMParams, presenter: bool) -> list:
+    """After an M-step: the 1-sigma ellipses of the parameters before it (grey, dotted; the
+    2-sigma ones too would crowd the picture)."""
+    linewidth = 0.7 * mpl.rcParams["lines.linewidth"]
+    return [draw_ellipse(ax, before.means[k], before.covariances[k], 1.0,
+                         edgecolor=_BEFORE_COLOR, linestyle=":", linewidth=linewidth)
+            for k in range(before.n_components)]
+
+
+def _changed_note(X: np.ndarray, changed: np.ndarray) -> str:
+    """Two short lines: how many points the rings mark (and at how many places, since
+    measurements can coincide)."""
+    count = int(changed.sum())
+    if count == 0:
+        return "no point changed its most\nresponsible component"
+    places = len(np.unique(X[changed], axis=0))
+    where = "" if places == count else f" (at {places} place{'s' if places > 1 else ''})"
+    return (f"ringed: {count} point{'s' if count > 1 else ''}{where} changed\n"
+            f"{'their' if count > 1 else 'its'} most responsible component")
 
 
 def _draw_state(ax, ll_ax, state: HalfStep, X: np.ndarray, n_iter: int,
-                before: GMMParams | None = None) -> dict:
-    """The parts that change between frames: points, ellipses (and, after an M-step, those
-    of `before`, the parameters it started from), means, the LL marker, title."""
+                before: GMMParams | None = None, changed: np.ndarray | None = None) -> dict:
+    """The parts that change between frames: points, ellipses, means, the LL marker, title.
+
+    before (M-steps): the parameters the M-step started from, drawn as grey dotted 1-sigma
+    ellipses. changed (E-steps after the first): a boolean mask of the points whose most
+    responsible component this E-step changed, ringed in black. Each comes with a note.
+    """
     presenter = is_presenter_style()
-    points = scatter_responsibilities(ax, X, state.responsibilities,
-                                      size=(70 if presenter else 26))
-    before_ellipses, before_note = _draw_before(ax, before, presenter)
+    size = 70 if presenter else 26
+    points = scatter_responsibilities(ax, X, state.responsibilities, size=size)
+    before_ellipses, rings, notes = [], [], []
+    if before is not None:
+        before_ellipses = _draw_before(ax, before, presenter)
+        notes.append(_note(ax, _BEFORE_NOTE, presenter))
+    if changed is not None:
+        if changed.any():
+            rings.append(ax.scatter(X[changed, 0], X[changed, 1], s=5.5 * size,
+                                    facecolors="none", edgecolors="black",
+                                    linewidths=(2.4 if presenter else 1.6), zorder=4))
+        notes.append(_note(ax, _changed_note(X, changed), presenter))
     drawn = draw_gmm(ax, state.params, linewidth=mpl.rcParams["lines.linewidth"],
                      mean_size=(18 if presenter else 12))
     shown = state.iteration - 1 if state.phase == "E" else state.iteration  # params[shown]
@@ -159,12 +185,20 @@ def _draw_state(ax, ll_ax, state: HalfStep, X: np.ndarray, n_iter: int,
     ax.set_title(f"iteration {state.iteration} of {n_iter}, {PHASES[state.phase]}")
     return {"state": state, "points": points, "ellipses": drawn["ellipses"],
             "means": drawn["means"], "ll_marker": ll_marker, "title": ax.title,
-            "before": before_ellipses, "before_note": before_note}
+            "before": before_ellipses, "changed": rings, "notes": notes}
 
 
-def _before(trace: EMTrace, iteration: int, phase: str) -> GMMParams | None:
-    """The parameters an M-step started from (None for an E-step)."""
-    return trace.params[iteration - 1] if phase == "M" else None
+def _marks(trace: EMTrace, iteration: int, phase: str) -> dict:
+    """What a half-step draws besides its state: for an M-step the parameters it started
+    from; for an E-step after the first, which points changed their most responsible
+    component (argmax of eq. 5) compared with the E-step before."""
+    if phase == "M":
+        return {"before": trace.params[iteration - 1]}
+    if iteration == 1:  # the start's responsibilities are not part of the trace
+        return {}
+    now = trace.responsibilities(iteration - 1).argmax(axis=1)
+    earlier = trace.responsibilities(iteration - 2).argmax(axis=1)
+    return {"changed": now != earlier}
 
 
 def draw_em_state(fig: Figure, X, trace: EMTrace, iteration: int, phase: str, *,
@@ -177,13 +211,15 @@ def draw_em_state(fig: Figure, X, trace: EMTrace, iteration: int, phase: str, *,
     xlabel/ylabel: axis labels; by default cm labels for the iris sepal data, "x1"/"x2" else.
 
     After an M-step the 1-sigma ellipses of params[iteration-1], the parameters it started
-    from, are drawn too (grey, dotted, under the new ones), with a note saying so.
+    from, are drawn too (grey, dotted, under the new ones); after an E-step other than the
+    first, the points whose most responsible component it changed are ringed. A note in the
+    corner says which.
 
     Returns the artists: {"state": HalfStep, "axes": (data_ax, ll_ax), "points": [...],
     "ellipses": [[Ellipse per n_std] per k], "means": [Line2D per k], "ll_line": Line2D,
     "ll_marker": Line2D at (M-steps done, eq. (6) of the parameters shown), "title": Text,
-    "before": [Ellipse] (K after an M-step, [] after an E-step), "before_note": [Text]
-    (one after an M-step, [] after an E-step)}.
+    "before": [Ellipse] (K after an M-step, else []), "changed": [PathCollection] (the
+    rings; none when no point changed or for M-steps and iteration 1), "notes": [Text]}.
     """
     X = _check_2d(X, trace)
     state = trace.half_step(iteration, phase)
@@ -215,7 +251,7 @@ def draw_em_state(fig: Figure, X, trace: EMTrace, iteration: int, phase: str, *,
     ll_ax.legend([ll_line, marker_key], ["after each M-step", "shown on the left"],
                  loc="lower right")
 
-    drawn = _draw_state(ax, ll_ax, state, X, trace.n_iter, _before(trace, iteration, phase))
+    drawn = _draw_state(ax, ll_ax, state, X, trace.n_iter, **_marks(trace, iteration, phase))
     fig.tight_layout()
     return {**drawn, "axes": (ax, ll_ax), "ll_line": ll_line}
 
@@ -255,7 +291,7 @@ def render_frames(X, trace: EMTrace, half_steps=None, *, dpi: float = 90, xlabel
     for iteration, phase in half_steps:
         canvas.restore_region(background)
         drawn = _draw_state(ax, ll_ax, trace.half_step(iteration, phase), X, trace.n_iter,
-                            _before(trace, iteration, phase))
+                            **_marks(trace, iteration, phase))
         changing = _changing_artists(drawn)
         for artist in sorted(changing, key=lambda a: a.get_zorder()):  # stable, as Axes.draw
             artist.axes.draw_artist(artist)
@@ -269,8 +305,8 @@ def render_frames(X, trace: EMTrace, half_steps=None, *, dpi: float = 90, xlabel
 def _changing_artists(drawn: dict) -> list:
     # in the order they were added, so that equal zorders stack as in a whole-figure draw
     ellipses = [patch for per_k in drawn["ellipses"] for patch in per_k]
-    return [*drawn["points"], *drawn["before"], *drawn["before_note"], *ellipses,
-            *drawn["means"], drawn["ll_marker"]]
+    return [*drawn["points"], *drawn["before"], *drawn["changed"], *drawn["notes"],
+            *ellipses, *drawn["means"], drawn["ll_marker"]]
 
 
 def render_frame(X, trace: EMTrace, iteration: int, phase: str, *, dpi: float = 90,

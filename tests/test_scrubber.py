@@ -76,13 +76,37 @@ def test_m_frames_also_show_the_ellipses_the_m_step_started_from(iris):
         assert (patch.width, patch.height, patch.angle) == pytest.approx((width, height, angle))
         assert patch.get_linestyle() == ":"
         assert not patch.get_fill()
-    (note,) = art["before_note"]
+    (note,) = art["notes"]
     assert note.get_text() == "grey dotted: 1-sigma before this M-step"
+    assert art["changed"] == []
     assert not np.allclose([p.center for p in before], trace.params[4].means)
     _, art = drawn_state(X, trace, 4, "E")  # after an E-step the ellipses have not moved
-    assert art["before"] == [] and art["before_note"] == []
+    assert art["before"] == []
     assert "grey dotted" in scrubber.em_caption(trace.half_step(4, "M"), trace.n_iter)
     assert "grey dotted" not in scrubber.em_caption(trace.half_step(4, "E"), trace.n_iter)
+
+
+def test_e_frames_ring_the_points_that_changed_component(iris):
+    X, trace = iris
+    counts = []
+    for iteration in range(2, trace.n_iter + 1):
+        now = trace.responsibilities(iteration - 1).argmax(axis=1)
+        changed = now != trace.responsibilities(iteration - 2).argmax(axis=1)
+        _, art = drawn_state(X, trace, iteration, "E")
+        (note,) = art["notes"]
+        if changed.any():
+            (rings,) = art["changed"]
+            np.testing.assert_allclose(rings.get_offsets(), X[changed])
+            places = len(np.unique(X[changed], axis=0))
+            assert note.get_text().startswith(f"ringed: {changed.sum()} point")
+            assert (f"(at {places} place" in note.get_text()) == (places < changed.sum())
+        else:
+            assert art["changed"] == []
+            assert note.get_text().startswith("no point changed")
+        counts.append(int(changed.sum()))
+    assert max(counts) > 0 and min(counts) == 0  # both kinds of frame occur on iris
+    _, art = drawn_state(X, trace, 1, "E")  # the start's responsibilities are not kept
+    assert art["changed"] == [] and art["notes"] == []
 
 
 def test_points_coloured_by_the_responsibilities_of_the_e_step(iris):
@@ -155,7 +179,7 @@ def test_rejects_data_it_cannot_draw(iris):
 
 def test_blitted_frames_equal_whole_figure_drawings(iris):
     X, trace = iris
-    steps = [(1, "E"), (4, "M"), (8, "M")]
+    steps = [(1, "E"), (3, "E"), (4, "E"), (4, "M"), (8, "M")]
     frames = scrubber.render_frames(X, trace, steps, dpi=60)
     for step, png in zip(steps, frames, strict=True):
         fig = Figure(figsize=scrubber._frame_figsize(), dpi=60)
@@ -340,10 +364,17 @@ def test_player_has_one_frame_per_half_step(player, iris):
     assert tag == "img" and img["src"] == frames[0]  # readable even with scripts stripped
 
 
+def without_data_uris(page: str) -> str:
+    """The page with its base64 PNGs cut out (their letters can spell "http" by chance)."""
+    return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:", page)
+
+
 def test_player_is_self_contained(player):
-    assert "http" not in player
-    assert 'src="//' not in player
-    assert "require" not in player
+    text = without_data_uris(player)
+    assert "data:image/png;base64," in player
+    assert "http" not in text
+    assert 'src="//' not in text
+    assert "require" not in text
     parsed = parse(player)
     scripts = [attrs for tag, attrs in parsed.tags if tag == "script"]
     assert scripts == [{}]  # one inline script, no src
