@@ -395,7 +395,16 @@ class EMScrubber:
         self.show(self.slider.value, self.phase.value)
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The widget's view; as text/plain, for pages that show no widgets (JupyterLab
+        without a kernel, GitHub), a sentence instead of ipywidgets' VBox(children=...)."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        n = self.trace.n_iter
+        bundle["text/plain"] = (
+            f"EM scrubber over the {2 * n} half-steps of {n} EM iterations: an interactive "
+            "widget, shown when the notebook runs with a kernel. Without one, "
+            "scrubber.show_em_player(X, trace) plays the same frames and "
+            "scrubber.plot_em_small_multiples(X, trace) shows them side by side.")
+        return bundle
 
 
 # ----------------------------------------------------------------------------- kernel-free

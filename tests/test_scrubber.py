@@ -288,6 +288,9 @@ def test_dom_classes_and_display(scrub):
     bundle = scrub._repr_mimebundle_()
     view = bundle["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == scrub.widget.model_id
+    # where widgets cannot show (no kernel), a sentence, not "VBox(children=(HBox(..."
+    assert bundle["text/plain"].startswith("EM scrubber over the 16 half-steps of 8 EM iter")
+    assert "show_em_player" in bundle["text/plain"]
 
 
 def test_frame_update_takes_about_a_millisecond(scrub):
