@@ -125,6 +125,7 @@ def test_stored_scrubber_renders_from_saved_widget_state(notebook):
     cell = the_cell(notebook, "scrubber.EMScrubber(X, trace)")
     (output,) = cell.outputs
     model_id = output.data[WIDGET_VIEW]["model_id"]
+    assert output.data["text/plain"].startswith("EM scrubber over the")  # shown without widgets
     state = notebook.metadata["widgets"][WIDGET_STATE]["state"]
     assert state[model_id]["model_name"] == "VBoxModel"
     images = [m for m in state.values() if m["model_name"] == "ImageModel"]
