@@ -31,6 +31,10 @@ def as_float_array(value, name: str) -> np.ndarray:
 def check_finite(array: np.ndarray, name: str) -> None:
     """ValueError naming the first NaN or infinite entry of ``array``."""
     if not np.isfinite(array).all():
+        if array.ndim == 0:  # a single number: there is no index to report
+            kind = "NaN" if np.isnan(array) else "an infinite value"
+            raise ValueError(f"{name} is {kind}. Drop or impute it first: every number "
+                             "passed in must be finite.")
         bad = np.argwhere(~np.isfinite(array))[0]
         where = tuple(int(i) for i in bad)
         kind = "NaN" if np.isnan(array[where]) else "an infinite value"
