@@ -7,6 +7,10 @@ import numbers
 
 import numpy as np
 
+# Data beyond this size cannot be squared and summed in float64 (1e150^2 = 1e300; a sum of a
+# million such squares is still below the largest float, about 1.8e308).
+MAX_ABS_DATA = 1e150
+
 
 def as_float_array(value, name: str) -> np.ndarray:
     """``value`` as a float64 array, or TypeError if it is not numeric.
@@ -63,7 +67,28 @@ def as_samples(X, name: str = "X", *, min_samples: int = 1) -> np.ndarray:
         raise ValueError(f"{name} has 0 features (shape {array.shape}); each sample needs "
                          "at least one number.")
     check_finite(array, name)
+    largest = max(float(array.max()), -float(array.min()))
+    if largest > MAX_ABS_DATA:
+        raise ValueError(f"{name} has values up to {largest:.2g} in absolute value; squares of "
+                         f"numbers beyond {MAX_ABS_DATA:g} overflow float64 (whose largest "
+                         "number is about 1.8e308), so distances and covariances cannot be "
+                         f"computed. Rescale {name} first, e.g. divide it by "
+                         f"{name}.std(axis=0) or change its units.")
     return array
+
+
+def check_log_density_finite(log_density: np.ndarray, what: str) -> None:
+    """ValueError if a log-density overflowed to -inf: the point is so far from the Gaussian,
+    in units of its standard deviation, that the squared distance exceeds float64's range."""
+    if not np.isfinite(log_density).all():
+        where = np.argwhere(~np.isfinite(log_density))[0]
+        index = tuple(int(i) for i in where)
+        raise ValueError(
+            f"{what} overflowed at index {index[0] if len(index) == 1 else index}: the point "
+            "is so far from the Gaussian, measured in standard deviations, that its squared "
+            "distance exceeds float64's largest number (about 1.8e308) and the log-density "
+            "would be -inf. Rescale the data or use larger variances; the density itself "
+            "(gaussian_pdf, mvn_pdf) is 0 there.")
 
 
 def check_n_components(n_components, n_samples: int) -> int:

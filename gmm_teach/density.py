@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ._checks import as_float_array, as_samples, check_finite
+from ._checks import as_float_array, as_samples, check_finite, check_log_density_finite
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -55,7 +55,10 @@ def gaussian_logpdf(x, mean=0.0, variance=1.0) -> np.ndarray:
     variance sigma^2 (not the standard deviation). Returns an array of the broadcast shape.
     """
     x, mean, variance = _check_1d_arguments(x, mean, variance)
-    return -0.5 * (LOG_2PI + np.log(variance) + (x - mean) ** 2 / variance)
+    with np.errstate(over="ignore"):  # (x - mean)^2 / variance beyond 1.8e308: see below
+        log_density = -0.5 * (LOG_2PI + np.log(variance) + (x - mean) ** 2 / variance)
+    check_log_density_finite(log_density, "log N(x | mean, variance)")
+    return log_density
 
 
 def gaussian_pdf(x, mean=0.0, variance=1.0) -> np.ndarray:
@@ -64,7 +67,8 @@ def gaussian_pdf(x, mean=0.0, variance=1.0) -> np.ndarray:
     Elementwise over x (any shape); mean and variance broadcast against it.
     """
     x, mean, variance = _check_1d_arguments(x, mean, variance)
-    return np.exp(-((x - mean) ** 2) / (2.0 * variance)) / np.sqrt(2.0 * np.pi * variance)
+    with np.errstate(over="ignore"):  # a squared distance beyond 1.8e308 is inf: density 0
+        return np.exp(-((x - mean) ** 2) / (2.0 * variance)) / np.sqrt(2.0 * np.pi * variance)
 
 
 def cholesky_factor(cov, name: str = "cov") -> np.ndarray:
@@ -101,7 +105,16 @@ def mvn_logpdf(X, mean, cov) -> np.ndarray:
 
     X: (N, d), or (N,) for N samples of one feature. mean: (d,). cov: (d, d), symmetric
     positive definite (a scalar variance is accepted when d = 1). Returns shape (N,).
+    A point whose squared Mahalanobis distance exceeds float64's range (log-density below
+    -1e308) raises ValueError rather than returning -inf.
     """
+    log_density = _mvn_logpdf(X, mean, cov)
+    check_log_density_finite(log_density, "log N(x_n | mean, cov)")
+    return log_density
+
+
+def _mvn_logpdf(X, mean, cov) -> np.ndarray:
+    """mvn_logpdf, with -inf where the squared distance overflows."""
     X = as_samples(X, "X")
     d = X.shape[1]
     mean = as_float_array(mean, "mean").reshape(-1)
@@ -118,8 +131,9 @@ def mvn_logpdf(X, mean, cov) -> np.ndarray:
         raise ValueError(f"cov must have shape ({d}, {d}) to match X's {d} feature(s), "
                          f"got {cov.shape}.")
     L = cholesky_factor(cov, "cov")
-    z = linalg.solve_triangular(L, (X - mean).T, lower=True)  # (d, N): z_n = L^-1 (x_n - mu)
-    return -0.5 * (d * LOG_2PI + np.sum(z * z, axis=0)) - np.sum(np.log(np.diag(L)))
+    with np.errstate(over="ignore"):  # |z_n|^2 beyond 1.8e308 becomes inf, the log -inf
+        z = linalg.solve_triangular(L, (X - mean).T, lower=True)  # (d, N): z_n = L^-1 (x_n - mu)
+        return -0.5 * (d * LOG_2PI + np.sum(z * z, axis=0)) - np.sum(np.log(np.diag(L)))
 
 
 def mvn_pdf(X, mean, cov) -> np.ndarray:
@@ -128,4 +142,4 @@ def mvn_pdf(X, mean, cov) -> np.ndarray:
     Shapes as in mvn_logpdf; returns (N,). For far points the density underflows to 0;
     use mvn_logpdf when you need to compare or multiply such values.
     """
-    return np.exp(mvn_logpdf(X, mean, cov))
+    return np.exp(_mvn_logpdf(X, mean, cov))

@@ -28,6 +28,7 @@ from ._checks import (
     as_float_array,
     as_samples,
     check_finite,
+    check_log_density_finite,
     check_n_components,
     check_nonnegative_number,
     check_whole_number,
@@ -86,9 +87,12 @@ def _log_gaussian_prob(X: np.ndarray, params: GMMParams) -> np.ndarray:
     # columns. About 3x less CPU time per EM iteration at N = 1e6 (benchmarks/bench_em.py).
     n, d = X.shape
     squared_distance = np.empty((n, params.n_components), order="F")
-    for k, (mu, P) in enumerate(zip(params.means, params.precisions_cholesky, strict=True)):
-        z = P.T @ X.T - (P.T @ mu)[:, np.newaxis]          # (d, N): column n is z_nk
-        squared_distance[:, k] = np.einsum("in,in->n", z, z)
+    # A squared distance beyond float64's range (1.8e308) becomes inf, its log-density -inf:
+    # that component gets responsibility 0, and _e_step explains it if every component does.
+    with np.errstate(over="ignore"):
+        for k, (mu, P) in enumerate(zip(params.means, params.precisions_cholesky, strict=True)):
+            z = P.T @ X.T - (P.T @ mu)[:, np.newaxis]      # (d, N): column n is z_nk
+            squared_distance[:, k] = np.einsum("in,in->n", z, z)
     return -0.5 * (d * LOG_2PI + squared_distance) + params.log_det_precisions_cholesky
 
 
@@ -101,6 +105,8 @@ def _e_step(X: np.ndarray, params: GMMParams) -> tuple[np.ndarray, np.ndarray]:
     """Responsibilities (N, K), eq. (5), and log p(x_n) (N,), eq. (4), in one pass."""
     a = _weighted_log_prob(X, params)            # a_nk = log pi_k + log N(x_n | k)
     a_max = a.max(axis=1, keepdims=True)         # log-sum-exp: subtract the row maximum
+    if np.isneginf(a_max).any():                 # every component's density overflowed
+        _raise_too_far(X, params, np.flatnonzero(np.isneginf(a_max)))
     np.subtract(a, a_max, out=a)
     np.exp(a, out=a)                             # pi_k N(x_n | k) / exp(a_max), all <= 1
     total = a.sum(axis=1, keepdims=True)         # p(x_n) / exp(a_max), >= 1
@@ -109,19 +115,37 @@ def _e_step(X: np.ndarray, params: GMMParams) -> tuple[np.ndarray, np.ndarray]:
     return resp, log_p
 
 
+def _raise_too_far(X: np.ndarray, params: GMMParams, samples: np.ndarray):
+    """ValueError for samples whose log-density overflowed to -inf under every component."""
+    shown = ", ".join(str(int(n)) for n in samples[:5]) + (", ..." if len(samples) > 5 else "")
+    smallest = float(np.diagonal(params.covariances, axis1=1, axis2=2).min())
+    plural = len(samples) > 1
+    raise ValueError(
+        f"sample{'s' * plural} {shown} of X {'are' if plural else 'is'} so far from every "
+        "component, measured in standard deviations, that the squared "
+        "distance overflows float64 (beyond about 1.8e308): every log N(x_n | k) is -inf and "
+        f"the responsibilities would be 0/0. The smallest variance is {smallest:.3g} and X "
+        f"reaches {float(np.abs(X).max()):.3g}. Rescale X (e.g. standardise each feature), "
+        "drop such outliers, or use larger variances (reg_covar).")
+
+
 def log_gaussian_prob(X, params: GMMParams) -> np.ndarray:
     """log N(x_n | mu_k, Sigma_k) for every sample and component, eq. (3).
 
-    X: (N, d) or (N,). Returns (N, K).
+    X: (N, d) or (N,). Returns (N, K). ValueError if a squared distance overflows.
     """
     X = as_samples(X)
-    return _log_gaussian_prob(X, _check_params(params, X))
+    log_prob = _log_gaussian_prob(X, _check_params(params, X))
+    check_log_density_finite(log_prob, "log N(x_n | mu_k, Sigma_k)")
+    return log_prob
 
 
 def weighted_log_prob(X, params: GMMParams) -> np.ndarray:
-    """log pi_k + log N(x_n | mu_k, Sigma_k), the log of eq. (5)'s numerator. Returns (N, K)."""
-    X = as_samples(X)
-    return _weighted_log_prob(X, _check_params(params, X))
+    """log pi_k + log N(x_n | mu_k, Sigma_k), the log of eq. (5)'s numerator. Returns (N, K).
+
+    A component of weight 0 gives -inf in its column."""
+    with np.errstate(divide="ignore"):
+        return log_gaussian_prob(X, params) + np.log(params.weights)
 
 
 def e_step(X, params: GMMParams) -> np.ndarray:
