@@ -257,7 +257,11 @@ def initial_params(X, n_components: int, method: str = "kmeans", random_state=No
     _check_covariance_type(covariance_type)
     if method not in INIT_METHODS:
         raise ValueError(f"method must be one of {INIT_METHODS}, got {method!r}.")
-    rng = check_random_state(random_state)
+    try:
+        rng = check_random_state(random_state)
+    except ValueError:
+        raise ValueError(f"random_state must be None, an int in 0..2**32 - 1 or a "
+                         f"np.random.RandomState, got {random_state!r}.") from None
     n = X.shape[0]
     if method == "random":
         resp = rng.uniform(size=(n, K))
