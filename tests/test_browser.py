@@ -294,7 +294,7 @@ def test_notebook_runs_in_jupyterlab(session, name):
     run = open_and_run(session, name)
     problems = []
     for cell in run.cells:
-        label = f"code cell {cell['index'] + 1} {cell['prompt']}"
+        label = f"code cell {cell['index'] + 1} {cell['prompt'].strip().rstrip(':')}"
         if not re.fullmatch(r"\[\d+\]:", cell["prompt"].strip()):
             problems.append(f"{label}: did not run")
         for out in cell["outputs"]:
