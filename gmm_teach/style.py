@@ -38,6 +38,7 @@ _DEFAULT = {
     "lines.linewidth": 1.8,
     "lines.markersize": 5,
     "axes.grid": True,
+    "axes.axisbelow": True,  # grid under the data, also in blitted frames (scrubber, widgets)
     "grid.alpha": 0.3,
     "axes.prop_cycle": mpl.cycler(color=COLORS),
 }

@@ -8,6 +8,7 @@ import time
 from html.parser import HTMLParser
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import numpy as np
 import pytest
 from ipywidgets.widgets.widget_link import Link
@@ -177,9 +178,20 @@ def test_rejects_data_it_cannot_draw(iris):
         scrubber.EMScrubber(X + 1.0, trace)
 
 
-def test_blitted_frames_equal_whole_figure_drawings(iris):
+@pytest.mark.parametrize("style", ["matplotlib", "gmm_teach", "presenter"])
+def test_blitted_frames_equal_whole_figure_drawings(iris, style):
     X, trace = iris
     steps = [(1, "E"), (3, "E"), (4, "E"), (4, "M"), (8, "M")]
+    with mpl.rc_context():
+        if style != "matplotlib":
+            gt.use_presenter_style(style == "presenter")
+        try:
+            blitted_equals_whole(X, trace, steps)
+        finally:
+            gt.use_presenter_style(False)  # the flag; rc_context restores the rcParams
+
+
+def blitted_equals_whole(X, trace, steps):
     frames = scrubber.render_frames(X, trace, steps, dpi=60)
     for step, png in zip(steps, frames, strict=True):
         fig = Figure(figsize=scrubber._frame_figsize(), dpi=60)
