@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Set up gmm-teach on a fresh machine and run it. Needs only python3 (>= 3.10).
+"""Set up gmm-teach on a fresh machine and run it. Needs only python3 (>= 3.11).
 
     python3 run.py lab     # open the notebooks in JupyterLab (on 00_index.ipynb)
     python3 run.py test    # run every test: unit tests, nbval over every notebook, browser tests
@@ -36,8 +36,8 @@ def _requirements_hash() -> str:
 
 def ensure_environment() -> None:
     """Create .venv and install gmm_teach[test] with pinned versions, if not done already."""
-    if sys.version_info < (3, 10):
-        sys.exit(f"gmm-teach needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py itself may meet an older python3
+        sys.exit(f"gmm-teach needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = _requirements_hash()
     if PYTHON.exists() and STAMP.exists() and STAMP.read_text() == wanted:
         return
@@ -51,6 +51,12 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+def lab_command(rest=()) -> list[str]:
+    """What `python3 run.py lab [rest]` runs, in ROOT with PYTHONHASHSEED=0: JupyterLab on the
+    index notebook, serving the whole repository (README, notebooks, gmm_teach)."""
+    return [str(PYTHON), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", INDEX, *rest]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"lab", "test"}:
         print(__doc__)
@@ -59,7 +65,7 @@ def main(argv: list[str]) -> int:
     ensure_environment()
     env = dict(os.environ, PYTHONHASHSEED="0")
     if command == "lab":
-        args = [str(PYTHON), "-m", "jupyterlab", INDEX, *rest]
+        args = lab_command(rest)
     else:
         args = [str(PYTHON), "-m", "pytest", *rest]
     return subprocess.call(args, cwd=ROOT, env=env)
