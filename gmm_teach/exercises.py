@@ -317,6 +317,23 @@ def _as_numbers(output, what: str):
                      f"array of numbers; return {what}.")
 
 
+def _numbers_returned(output, count: str, statement: str):
+    """The output as a 1-D float array of `count` ("two", "three") numbers, or a Feedback
+    saying how to return them with `statement` (e.g. "return mean, variance")."""
+    size = {"two": 2, "three": 3}[count]
+    if output is None:
+        return _hint(f"your function returned None. Did you forget `{statement}`?")
+    try:
+        values = np.asarray(output, dtype=float)
+    except (TypeError, ValueError):
+        values = None
+    if values is None or values.shape != (size,):
+        returned = (f"a {type(output).__name__}" if values is None
+                    else f"something of shape {_shape_text(values.shape)}")
+        return _hint(f"return {count} numbers, `{statement}` (a tuple), not {returned}.")
+    return values
+
+
 def _first_match(output: np.ndarray, variants: Iterable[tuple[Callable, str]]) -> str | None:
     """The hint of the first wrong variant (a function of no arguments) the output equals."""
     for variant, hint in variants:
@@ -456,16 +473,9 @@ def check_mle_gaussian(f: Callable, *, seed=None) -> Feedback:
              for n in (6, 11, 25)]
 
     def diagnose(output, expected, case):
-        if output is None:
-            return _hint("your function returned None. Did you forget `return mean, variance`?")
-        try:
-            values = np.asarray(output, dtype=float)
-        except (TypeError, ValueError):
-            values = None
-        if values is None or values.shape != (2,):
-            returned = (f"a {type(output).__name__}" if values is None
-                        else f"something of shape {_shape_text(values.shape)}")
-            return _hint(f"return two numbers, `return mean, variance` (a tuple), not {returned}.")
+        values = _numbers_returned(output, "two", "return mean, variance")
+        if isinstance(values, Feedback):
+            return values
         if _close(values, expected):
             return None
         (x,) = case["args"]
@@ -627,17 +637,9 @@ def check_ellipse_axes(f: Callable, *, seed=None) -> Feedback:
     cases = [{"args": (_covariance_with_axes(rng), n_std)} for n_std in (3, 1.5, 2)]
 
     def diagnose(output, expected, case):
-        if output is None:
-            return _hint("your function returned None. Did you forget "
-                         "`return width, height, angle`?")
-        try:
-            values = np.asarray(output, dtype=float)
-        except (TypeError, ValueError):
-            values = None
-        if values is None or values.shape != (3,):
-            returned = (f"a {type(output).__name__}" if values is None
-                        else f"something of shape {_shape_text(values.shape)}")
-            return _hint(f"return three numbers, `return width, height, angle`, not {returned}.")
+        values = _numbers_returned(output, "three", "return width, height, angle")
+        if isinstance(values, Feedback):
+            return values
         cov, n_std = case["args"]
         eigenvalues, V = np.linalg.eigh(cov)
 
