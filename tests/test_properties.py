@@ -149,18 +149,37 @@ def test_mean_log_likelihood_never_decreases_along_a_trace(draw):
         with warnings.catch_warnings():  # KMeans on data with fewer distinct points than K
             warnings.simplefilter("ignore", ConvergenceWarning)
             init = gt.initial_params(X, K, method=start, random_state=0)
-    trace = gt.run_em(X, init, tol=0.0, max_iter=15)
+    trace = gt.run_em(X, init, tol=0.0, max_iter=15, reg_covar=REG_COVAR)
     lls = np.append(trace.mean_log_likelihoods, trace.mean_log_likelihood(-1))
     assert np.all(np.isfinite(lls))
     # EM's guarantee: each iteration's l(theta) is at least the previous one, in exact
-    # arithmetic and with reg_covar = 0. Two things allow a tiny decrease here: rounding (a
-    # converged run moves by about 1e-16 times the terms summed into l), and reg_covar = 1e-6
-    # added to every covariance, which makes the M-step maximise a slightly perturbed
-    # objective (an effect of order (reg_covar / variance)^2). Hence a slack of 1e-10 per unit
-    # of |l|; a real error in either step gives decreases of the order of the change of l
-    # itself (an unbiased covariance, shifted means or a wrong weight all fail here).
-    slack = 1e-10 * np.maximum(1.0, np.abs(lls[:-1]))
+    # arithmetic and with reg_covar = 0. Two things allow a decrease here. Rounding: a
+    # converged run moves by about 1e-16 times the terms summed into l, hence 1e-10 per unit
+    # of |l|. And reg_covar, added to every covariance: the M-step then returns S_k + lambda I
+    # instead of the maximiser S_k of the expected complete-data log-likelihood Q, which
+    # loses (see reg_covar_loss) at most that much of the guaranteed increase. The loss is
+    # about (lambda / s)^2 / 4 per eigenvalue s of S_k, negligible for spread-out data, but
+    # unbounded when a component sits on repeated points (s -> 0). A real error in either
+    # step gives decreases of the order of the change of l itself (an unbiased covariance,
+    # shifted means or a wrong weight all fail here).
+    slack = (1e-10 * np.maximum(1.0, np.abs(lls[:-1]))
+             + np.array([reg_covar_loss(params) for params in trace.params[1:]]))
     assert np.all(np.diff(lls) >= -slack), np.diff(lls)
+
+
+REG_COVAR = 1e-6
+
+
+def reg_covar_loss(params):
+    """Q(exact maximiser) - Q(params) per sample, for params from a full M-step with ridge
+    REG_COVAR: sum_k pi_k / 2 sum_i [log(1 + lambda / s_ki) - lambda / (s_ki + lambda)],
+    s_ki the eigenvalues of S_k = Sigma_k - lambda I (Q's loss when Sigma_k moves from S_k to
+    S_k + lambda I; infinite when S_k is singular, e.g. a component on one repeated point)."""
+    s = np.linalg.eigvalsh(params.covariances - REG_COVAR * np.eye(params.n_features))
+    with np.errstate(divide="ignore"):
+        per_eigenvalue = (np.log1p(REG_COVAR / np.maximum(s, 0.0))
+                          - REG_COVAR / (np.maximum(s, 0.0) + REG_COVAR))
+    return float(np.sum(params.weights / 2 * per_eigenvalue.sum(axis=1)))
 
 
 # ----------------------------------------------------------------------------- inputs
