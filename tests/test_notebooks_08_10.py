@@ -186,6 +186,34 @@ def test_09_bic_table_over_types_and_k(sepal):
     assert np.argmin(table["spherical"]) > np.argmin(table["full"])
 
 
+def test_09_tied_from_one_point_starts_is_enormous_and_stops_at_the_one_gaussian_value(sepal):
+    """The trap section of 09: with "k-means++" / "random_from_data" and "tied", eq. (17)
+    gives the scatter about the origin of the other N - K points over K; EM then stops at
+    the one-Gaussian value, exactly as scikit-learn does."""
+    N, d = sepal.shape
+    one = gt.GMMParams([1.0], [sepal.mean(axis=0)], [np.cov(sepal.T, bias=True) + 1e-6 * np.eye(d)])
+    kmeans_fit = gt.run_em(sepal, gt.initial_params(sepal, 3, random_state=0,
+                                                    covariance_type="tied"))
+    assert kmeans_fit.mean_log_likelihood(-1) > gt.mean_log_likelihood(sepal, one) + 0.2
+    for method in ("k-means++", "random_from_data"):
+        start = gt.initial_params(sepal, 3, method=method, random_state=0,
+                                  covariance_type="tied")
+        expected = (sepal.T @ sepal - start.means.T @ start.means) / 3 + 1e-6 * np.eye(d)
+        np.testing.assert_allclose(start.covariances[0], expected, rtol=1e-9)
+        assert np.sqrt(np.diag(start.covariances[0])).min() > 20 * sepal.std(axis=0).max()
+        # eq. (11) term by term would give reg_covar * I for these responsibilities
+        gamma = gt.e_step(sepal, start)
+        assert np.abs(gamma - 1 / 3).max() < 0.05  # almost symmetric: the saddle
+        trace = gt.run_em(sepal, start)
+        gm = GaussianMixture(3, covariance_type="tied", init_params=method,
+                             random_state=0).fit(sepal)
+        assert trace.n_iter == gm.n_iter_ <= 5
+        assert abs(trace.lower_bound - gm.lower_bound_) < 1e-12
+        assert trace.mean_log_likelihood(-1) == pytest.approx(
+            gt.mean_log_likelihood(sepal, one), abs=1e-3)
+        assert np.ptp(trace.final.means, axis=0).max() < 0.1
+
+
 @pytest.fixture(scope="module")
 def kmeans_setup(sepal):
     centres_0, _ = kmeans_plusplus(sepal, 3, random_state=0)
