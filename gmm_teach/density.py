@@ -87,17 +87,26 @@ def cholesky_factor(cov, name: str = "cov") -> np.ndarray:
         raise ValueError(f"{name} must be symmetric, but {name} - {name}.T has entries up to "
                          f"{asymmetry:.3g}. Use ({name} + {name}.T) / 2 if the asymmetry is "
                          "rounding error.")
-    try:
-        return linalg.cholesky(cov, lower=True)
-    except linalg.LinAlgError:
-        smallest = float(np.linalg.eigvalsh(cov).min())
-        raise ValueError(
-            f"{name} is not positive definite (smallest eigenvalue {smallest:.3g}), so it is "
-            "not a covariance matrix of a proper Gaussian. If it is singular because the data "
-            "lie on a line or a component sits on a single point, add a small ridge to its "
-            "diagonal (reg_covar > 0 in m_step/run_em, default 1e-6), use fewer components, "
-            "or rescale the data."
-        ) from None
+    return _cholesky(cov, name)
+
+
+def _cholesky(cov: np.ndarray, name: str) -> np.ndarray:
+    """L for a finite, symmetric (d, d) float64 cov, or the ValueError naming `name` if cov is
+    not positive definite. The LAPACK call scipy.linalg.cholesky(cov, lower=True) makes
+    (dpotrf, so the same numbers), without repeating the checks cholesky_factor has done:
+    scipy's own take 5 of the 6 microseconds of a 2x2 factorisation."""
+    L, info = linalg.lapack.dpotrf(cov, lower=1, clean=1)
+    if info == 0:
+        return L
+    # info > 0: the leading minor of order info is not positive (info < 0, an illegal
+    # argument, cannot happen for a square float64 array)
+    smallest = float(np.linalg.eigvalsh(cov).min())
+    raise ValueError(
+        f"{name} is not positive definite (smallest eigenvalue {smallest:.3g}), so it is "
+        "not a covariance matrix of a proper Gaussian. If it is singular because the data "
+        "lie on a line or a component sits on a single point, add a small ridge to its "
+        "diagonal (reg_covar > 0 in m_step/run_em, default 1e-6), use fewer components, "
+        "or rescale the data.")
 
 
 def mvn_logpdf(X, mean, cov) -> np.ndarray:

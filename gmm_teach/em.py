@@ -203,7 +203,7 @@ def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float,
         covariances = variances[:, :, np.newaxis] * np.eye(d)
     covariances += reg_covar * np.eye(d)                  # eq. (9)'s ridge
     weights = nk / nk.sum()                               # eq. (10)
-    return GMMParams(weights, means, covariances, covariance_type)
+    return GMMParams._from_m_step(weights, means, covariances, covariance_type)
 
 
 def m_step(X, resp, reg_covar: float = 1e-6, covariance_type: str = "full") -> GMMParams:

@@ -93,6 +93,39 @@ def test_params_from_read_only_input_does_not_share_memory():
         assert not np.shares_memory(mine, theirs)
 
 
+# ----------------------------------------------------------------------------- M-step path
+@pytest.mark.parametrize("covariance_type", gt.COVARIANCE_TYPES)
+@pytest.mark.parametrize("d, K", [(1, 1), (2, 3), (4, 2)])
+def test_m_step_result_is_what_the_validating_constructor_makes(covariance_type, d, K):
+    """m_step builds its GMMParams without re-checking what holds by construction
+    (GMMParams._from_m_step); the result must pass every check and equal, bit for bit, what
+    GMMParams(...) makes of the same arrays, and own its read-only arrays."""
+    X = gt.load_iris_all()[0][:, :d]
+    resp = np.random.default_rng(d).dirichlet(np.ones(K), size=len(X))
+    fast = gt.m_step(X, resp, covariance_type=covariance_type)
+    checked = gt.GMMParams(fast.weights, fast.means, fast.covariances, covariance_type)
+    assert fast.covariance_type == covariance_type
+    for name in ("weights", "means", "covariances", "precisions_cholesky",
+                 "log_det_precisions_cholesky"):
+        mine, reference = getattr(fast, name), getattr(checked, name)
+        assert mine.dtype == np.float64 and mine.shape == reference.shape, name
+        assert np.array_equal(mine, reference), name
+        assert not mine.flags.writeable, name
+        assert not np.shares_memory(mine, X) and not np.shares_memory(mine, resp), name
+
+
+def test_m_step_path_still_names_a_non_finite_or_singular_covariance():
+    weights, means, covariances = valid_arrays()
+    with pytest.raises(ValueError, match=r"covariances contains 1 NaN.*index \(1, 0, 1\)"):
+        covariances[1, 0, 1] = np.nan
+        gt.GMMParams._from_m_step(weights, means, covariances, "full")
+    singular = valid_arrays()[2]
+    singular[2] = [[1.0, 1.0], [1.0, 1.0]]
+    with pytest.raises(ValueError, match=r"covariances\[2\] \(component 2\) is not positive "
+                                         r"definite \(smallest eigenvalue 0\).*reg_covar"):
+        gt.GMMParams._from_m_step(weights, means, singular, "full")
+
+
 # ----------------------------------------------------------------------------- invalid
 def with_changes(**changes):
     weights, means, covariances = valid_arrays()
