@@ -344,16 +344,23 @@ def test_seed_study_claims_hold_in_the_stored_table():
     stuck = dict(re.findall(r"^(\S+)\s.*?(\d+) of 50$", default, flags=re.M))
     assert int(stuck["random"]) > 25 and all(
         int(stuck[m]) == 0 for m in ("kmeans", "k-means++", "random_from_data"))
+    distinct = dict(re.findall(r"^(\S+)\s.*?(\d+) of 50\s+\d+ of 50$", default, flags=re.M))
+    assert int(distinct["kmeans"]) < 25  # "only a few distinct starts"
+    assert all(int(distinct[m]) == 50 for m in ("k-means++", "random", "random_from_data"))
 
     table = stored_stdout(NB06, "best non-degenerate optimum")
-    rows = re.findall(r"^\s*(-\d\.\d{3})\s+(yes|no)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$", table,
-                      flags=re.M)
+    rows = re.findall(r"^\s*(-\d\.\d{3})\s+(yes|no)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$",
+                      table, flags=re.M)
     assert len(rows) >= 5
     values = np.array([float(r[0]) for r in rows])
     degenerate = np.array([r[1] == "yes" for r in rows])
-    counts = np.array([[int(c) for c in r[2:]] for r in rows])  # kmeans, ++, random, rfd
+    thinnest = np.array([float(r[2]) for r in rows])
+    counts = np.array([[int(c) for c in r[3:]] for r in rows])  # kmeans, ++, random, rfd
     assert counts.sum(axis=0).tolist() == [50, 50, 50, 50]
     assert degenerate[np.argmax(values)]  # the highest optimum of all is degenerate
+    # ... and the highest degenerate ones sit on a line: thinnest variance exactly reg_covar
+    assert thinnest[np.argmax(values)] == 1e-6
+    assert np.all(degenerate == (thinnest < 0.1**2 / 12))
     best = np.flatnonzero(~degenerate)[np.argmax(values[~degenerate])]
     assert counts[best].tolist()[2] > 0 and counts[best, [0, 1, 3]].sum() == 0  # only "random"
     assert np.count_nonzero(counts[:, 0]) == 1  # "kmeans": one optimum from all 50 seeds
