@@ -160,6 +160,7 @@ def test_collapse_run_stops_before_the_singular_m_step(example):
     # the prose: variances fall at every step, the copies own component 1 and nothing else
     variances = collapse.smallest_variances(trace)[:, 1]
     assert np.all(np.diff(variances) < 0) and variances[-1] < 1e-8
+    assert variances[0] == pytest.approx(0.4) and variances[3] < 1e-3  # 'as printed'
     gamma = trace.responsibilities(-1)[:, 1]
     copies = np.all(X == collapse.REPEATED_POINT, axis=1)
     assert copies.sum() == 3
@@ -172,6 +173,7 @@ def test_reg_covar_is_a_floor_but_the_component_stays_on_the_copies(example):
         t = gt.run_em(X, init, reg_covar=reg)
         assert t.converged
         assert collapse.smallest_variances(t)[-1, 1] == pytest.approx(reg, rel=1e-3)
+        assert np.all(collapse.smallest_variances(t)[:, 1] >= reg)  # settles from above
         np.testing.assert_allclose(t.final.means[1], collapse.REPEATED_POINT, atol=1e-6)
         assert t.final.weights[1] == pytest.approx(3 / len(X), rel=1e-6)
     hi, lo = (gt.run_em(X, init, reg_covar=r).mean_log_likelihood(-1) for r in (1e-6, 1e-2))
