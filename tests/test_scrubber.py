@@ -305,17 +305,28 @@ def test_dom_classes_and_display(scrub):
     assert "show_em_player" in bundle["text/plain"]
 
 
-def test_frame_update_takes_about_a_millisecond(scrub):
+def test_frame_update_swaps_cached_bytes_without_drawing(scrub, monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a slider change drew, encoded or recomputed something")
+
+    for name in ("render_frames", "draw_em_state", "_draw_state", "_png", "em_caption"):
+        monkeypatch.setattr(scrubber, name, forbidden)
+    monkeypatch.setattr(FigureCanvasAgg, "draw", forbidden)
+    monkeypatch.setattr(gt.em, "_e_step", forbidden)
     times = []
     for _ in range(10):
         for iteration in (2, 5, 8, 3, 1):
-            start = time.perf_counter()
+            start = time.process_time()
             scrub.slider.value = iteration
-            times.append(time.perf_counter() - start)
+            times.append(time.process_time() - start)
             assert scrub.image.value == scrub.frames[(iteration, scrub.phase.value)]
+            assert scrub.state is scrub.states[(iteration, scrub.phase.value)]
+    # about 0.03 ms of CPU time (traitlets); drawing a frame takes 30 ms (blitted, as
+    # render_frames does) to 130 ms (alone). CPU time: a loaded machine's other jobs do not
+    # count, and the bound is still 6 times below the cheapest drawing.
     median_ms = 1e3 * float(np.median(times))
-    print(f"median frame update: {median_ms:.3f} ms")
-    assert median_ms < 50
+    print(f"median frame update: {median_ms:.3f} ms of CPU time")
+    assert median_ms < 5
 
 
 # ----------------------------------------------------------------------------- the player

@@ -13,7 +13,10 @@ from PIL import Image
 import gmm_teach as gt
 from gmm_teach import widgets
 
-MAX_MEDIAN_UPDATE_SECONDS = 0.150
+# An update draws only what changed onto a cached background (blitting) and encodes a PNG:
+# about 20 ms of CPU time on a laptop. 150 ms is the bound for a slider that feels live; it
+# is CPU time of this process, so other jobs on a loaded 2-core CI machine do not count.
+MAX_MEDIAN_UPDATE_CPU_SECONDS = 0.150
 
 
 @pytest.fixture(scope="module")
@@ -200,16 +203,21 @@ def test_display_shows_the_widget(monkeypatch):
     assert shown == [explorer.widget]
 
 
-def test_update_is_fast(iris_fit):
-    medians = {}
+def test_update_is_fast_and_only_blits(iris_fit, monkeypatch):
+    medians, full_draws = {}, []
     for label, (explorer, name, (lo, hi)) in all_explorers(iris_fit).items():
+        monkeypatch.setattr(explorer.canvas, "draw",
+                            lambda *args, label=label, **kwargs: full_draws.append(label))
         slider = explorer.controls[name]
         durations = []
         for value in np.linspace(lo, hi, 15):
-            start = time.perf_counter()
+            start = time.process_time()
             slider.value = float(value)
-            durations.append(time.perf_counter() - start)
+            durations.append(time.process_time() - start)
+        # the speed comes from blitting: after the first drawing, no update redraws the figure
+        assert full_draws == [], f"{full_draws}: an update redrew the whole figure"
+        assert len(explorer.update_seconds) == 16, label  # 15 updates, all drawn
         medians[label] = statistics.median(durations)
-    print("median update time: " + ", ".join(f"{k} {v * 1000:.1f} ms"
-                                               for k, v in medians.items()))
-    assert max(medians.values()) < MAX_MEDIAN_UPDATE_SECONDS
+    print("median update CPU time: " + ", ".join(f"{k} {v * 1000:.1f} ms"
+                                                 for k, v in medians.items()))
+    assert max(medians.values()) < MAX_MEDIAN_UPDATE_CPU_SECONDS
