@@ -79,6 +79,7 @@ def criteria():
             "train": np.array([gt.mean_log_likelihood(X, f) for f in fits]),
             "BIC": int(KS[np.argmin([gt.bic(X, f) for f in fits])]),
             "AIC": int(KS[np.argmin([gt.aic(X, f) for f in fits])]),
+            "AIC values": np.array([gt.aic(X, f) for f in fits]),
             "CV": int(KS[np.argmax(cv)]),
         }
     return out
@@ -109,6 +110,11 @@ def test_08_bic_is_the_most_frugal_on_iris_and_splits_off_setosa(criteria):
     assert np.sum(owner[species == "setosa"] == setosa_component) >= 49
     # versicolor and virginica all share the other component
     assert np.all(owner[species != "setosa"] != setosa_component)
+
+
+def test_08_aic_is_flat_near_its_minimum_on_iris(criteria):
+    aic = criteria["iris"]["AIC values"]
+    assert np.sum(aic - aic.min() < 3) >= 3  # "several K are within 3 units of it"
 
 
 def test_08_parameter_count_and_criteria_equal_scikit_learn():
