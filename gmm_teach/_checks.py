@@ -77,6 +77,17 @@ def as_samples(X, name: str = "X", *, min_samples: int = 1) -> np.ndarray:
     return array
 
 
+def check_symmetric(matrix: np.ndarray, name: str) -> None:
+    """ValueError unless the finite square matrix equals its transpose to within 1e-8 of its
+    largest entry (rounding error)."""
+    scale = max(float(np.abs(matrix).max()), np.finfo(float).tiny)
+    asymmetry = float(np.abs(matrix - matrix.T).max())
+    if asymmetry > 1e-8 * scale:
+        raise ValueError(f"{name} must be symmetric, but {name} - {name}.T has entries up to "
+                         f"{asymmetry:.3g}. Use ({name} + {name}.T) / 2 if the asymmetry is "
+                         "rounding error.")
+
+
 def check_log_density_finite(log_density: np.ndarray, what: str) -> None:
     """ValueError if a log-density overflowed to -inf: the point is so far from the Gaussian,
     in units of its standard deviation, that the squared distance exceeds float64's range."""

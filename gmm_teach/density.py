@@ -17,7 +17,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from ._checks import as_float_array, as_samples, check_finite, check_log_density_finite
+from ._checks import (
+    as_float_array,
+    as_samples,
+    check_finite,
+    check_log_density_finite,
+    check_symmetric,
+)
 
 LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -77,16 +83,12 @@ def cholesky_factor(cov, name: str = "cov") -> np.ndarray:
     Raises ValueError saying which property fails (shape, symmetry, positive definiteness)
     and how to fix it.
     """
-    cov = np.asarray(cov, dtype=np.float64)
-    if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
-        raise ValueError(f"{name} must be a square (d, d) matrix, got shape {cov.shape}.")
+    cov = as_float_array(cov, name)
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1] or cov.shape[0] == 0:
+        raise ValueError(f"{name} must be a square (d, d) matrix with d >= 1, got shape "
+                         f"{cov.shape}.")
     check_finite(cov, name)
-    scale = max(float(np.abs(cov).max()), np.finfo(float).tiny)
-    asymmetry = float(np.abs(cov - cov.T).max())
-    if asymmetry > 1e-8 * scale:
-        raise ValueError(f"{name} must be symmetric, but {name} - {name}.T has entries up to "
-                         f"{asymmetry:.3g}. Use ({name} + {name}.T) / 2 if the asymmetry is "
-                         "rounding error.")
+    check_symmetric(cov, name)
     return _cholesky(cov, name)
 
 

@@ -64,7 +64,9 @@ def _check_params(params, X: np.ndarray) -> GMMParams:
                         "with GMMParams(weights, means, covariances) or initial_params(X, K).")
     if params.n_features != X.shape[1]:
         raise ValueError(f"params describe {params.n_features}-dimensional components but X "
-                         f"has {X.shape[1]} feature(s) per sample.")
+                         f"has {X.shape[1]} feature(s) per sample. Pass X with "
+                         f"{params.n_features} columns, the features the parameters were "
+                         "fitted to (a 1-D X of shape (N,) is N samples of one feature).")
     return params
 
 

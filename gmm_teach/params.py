@@ -64,6 +64,9 @@ class GMMParams:
             raise ValueError(f"means must have shape (K, d) = ({K}, d) to match {K} weights, "
                              f"got {means.shape}.")
         d = means.shape[1]
+        if d == 0:
+            raise ValueError(f"means have 0 features (shape {means.shape}); each mean needs "
+                             "at least one number.")
         if d == 1 and covariances.shape == (K,):
             covariances = covariances.reshape(K, 1, 1)
         if covariances.shape != (K, d, d):

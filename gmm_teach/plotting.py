@@ -10,7 +10,13 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Ellipse
 
-from ._checks import as_float_array
+from ._checks import (
+    as_float_array,
+    as_samples,
+    check_finite,
+    check_nonnegative_number,
+    check_symmetric,
+)
 from .params import GMMParams
 from .style import component_color, component_marker
 
@@ -34,7 +40,15 @@ def ellipse_axes(cov, n_std: float = 1.0) -> tuple[float, float, float]:
     cov = as_float_array(cov, "cov")
     if cov.shape != (2, 2):
         raise ValueError(f"an ellipse needs a 2x2 covariance, got shape {cov.shape}.")
+    check_finite(cov, "cov")
+    check_symmetric(cov, "cov")
+    n_std = check_nonnegative_number(n_std, "n_std", strictly_positive=True)
     eigenvalues, eigenvectors = np.linalg.eigh(cov)
+    if eigenvalues[0] < -1e-12 * abs(eigenvalues[1]):  # below rounding error of a singular cov
+        raise ValueError(f"cov has a negative eigenvalue ({eigenvalues[0]:.3g}), so it is not "
+                         "a covariance matrix and has no ellipse. Pass a covariance, e.g. "
+                         "params.covariances[k].")
+    eigenvalues = np.maximum(eigenvalues, 0.0)
     major = eigenvectors[:, 1]
     angle = float(np.degrees(np.arctan2(major[1], major[0])))
     angle = (angle + 90.0) % 180.0 - 90.0  # an axis has no direction: report it in [-90, 90)
@@ -80,6 +94,9 @@ def draw_gmm(ax, params: GMMParams, n_std=(1, 2), *, dims=(0, 1), linewidth=None
 def responsibility_colors(resp) -> np.ndarray:
     """Mix the component colours by responsibility: row n is sum_k gamma_nk rgb_k. (N, 3)."""
     resp = as_float_array(resp, "resp")
+    if resp.ndim != 2:
+        raise ValueError(f"resp must have shape (N, K), one row of responsibilities per "
+                         f"sample, got {resp.shape}. Pass e.g. gt.e_step(X, params).")
     rgb = np.array([to_rgb(component_color(k)) for k in range(resp.shape[1])])
     return np.clip(resp @ rgb, 0.0, 1.0)
 
@@ -88,8 +105,11 @@ def scatter_responsibilities(ax, X, resp, *, dims=(0, 1), size=None, **kwargs) -
     """Scatter the samples, coloured by their responsibilities (a blend of the component
     colours) and marked with their most responsible component's marker. Returns the
     PathCollections, one per component that owns points."""
-    X = as_float_array(X, "X")
+    X = as_samples(X)
     colors = responsibility_colors(resp)
+    if len(colors) != len(X):
+        raise ValueError(f"resp has {len(colors)} rows but X has {len(X)} samples; pass the "
+                         "responsibilities of these samples, gt.e_step(X, params).")
     owner = np.argmax(resp, axis=1)
     collections = []
     for k in range(np.shape(resp)[1]):

@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 import gmm_teach as gt
 
@@ -192,7 +193,8 @@ def test_params_of_the_wrong_dimension(iris, name):
     _, params, resp = iris
     X4 = gt.load_iris_all()[0]
     with pytest.raises(ValueError, match="params describe 2-dimensional components but X has "
-                                         r"4 feature\(s\) per sample"):
+                                         r"4 feature\(s\) per sample\. Pass X with 2 "
+                                         "columns"):
         DATA_CALLS[name](X4, params, resp)
     # a 1-D X is one feature, whatever its length
     with pytest.raises(ValueError, match=r"but X has 1 feature\(s\)"):
@@ -207,6 +209,57 @@ def test_params_must_be_a_gmm_params(iris, not_params):
         with pytest.raises(TypeError, match=r"params must be a GMMParams, got \w+\. Build one "
                                             r"with GMMParams\(weights, means, covariances\)"):
             function(X, not_params)
+
+
+def test_cholesky_factor_names_non_numeric_and_empty_matrices():
+    with pytest.raises(TypeError, match="cov must contain numbers"):
+        gt.cholesky_factor("a")
+    with pytest.raises(TypeError, match="covariances\\[0\\] must contain numbers"):
+        gt.cholesky_factor([["a"]], "covariances[0]")
+    with pytest.raises(ValueError, match=r"cov must be a square \(d, d\) matrix with d >= 1, "
+                                         r"got shape \(0, 0\)"):
+        gt.cholesky_factor(np.zeros((0, 0)))
+
+
+def test_params_with_zero_features_are_named():
+    with pytest.raises(ValueError, match=r"means have 0 features \(shape \(1, 0\)\); each "
+                                         "mean needs at least one number"):
+        gt.GMMParams([1.0], np.zeros((1, 0)), np.zeros((1, 0, 0)))
+
+
+@pytest.mark.parametrize("cov, n_std, error, message", [
+    ("a", 1.0, TypeError, "cov must contain numbers"),
+    ([[np.nan, 0.0], [0.0, 1.0]], 1.0, ValueError, "cov contains 1 NaN"),
+    ([[1.0, 0.5], [0.0, 1.0]], 1.0, ValueError, "cov must be symmetric"),
+    ([[-1.0, 0.0], [0.0, 1.0]], 1.0, ValueError,
+     r"cov has a negative eigenvalue \(-1\), so it is not a covariance matrix"),
+    (np.eye(2), -1.0, ValueError, "n_std must be a finite number > 0, got -1.0"),
+    (np.eye(2), "2", TypeError, "n_std must be a number"),
+])
+def test_ellipse_axes_names_a_bad_covariance_or_n_std(cov, n_std, error, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from sqrt of a negative number
+        with pytest.raises(error, match=message):
+            gt.ellipse_axes(cov, n_std)
+
+
+def test_ellipse_of_a_singular_covariance_is_a_line():
+    width, height, angle = gt.ellipse_axes([[1.0, 1.0], [1.0, 1.0]], 2.0)
+    assert width == pytest.approx(4 * np.sqrt(2)) and height == pytest.approx(0, abs=1e-7)
+    assert angle == pytest.approx(45.0)
+
+
+@pytest.mark.parametrize("resp", [np.ones(3), np.ones((2, 2, 2))])
+def test_responsibility_colors_needs_a_matrix(resp):
+    with pytest.raises(ValueError, match=r"resp must have shape \(N, K\)"):
+        gt.responsibility_colors(resp)
+
+
+def test_scatter_responsibilities_needs_one_row_per_sample(iris):
+    X, _, resp = iris
+    fig = Figure()
+    with pytest.raises(ValueError, match=r"resp has 149 rows but X has 150 samples"):
+        gt.scatter_responsibilities(fig.add_subplot(), X, resp[:-1])
 
 
 # ----------------------------------------------------------------------------- resp
