@@ -44,7 +44,7 @@ from matplotlib.lines import Line2D
 from PIL import Image
 
 from ._checks import as_samples
-from .data import load_iris_sepal
+from .data import IrisSepal, load_iris_sepal
 from .em import EMTrace, HalfStep
 from .params import GMMParams
 from .plotting import draw_ellipse, draw_gmm, label_iris_axes, scatter_responsibilities
@@ -133,7 +133,7 @@ def _note(ax, text: str, presenter: bool):
                          "edgecolor": "none"})
 
 
-def _draw_before(ax, before: GMMParams, presenter: bool) -> list:
+def _draw_before(ax, before: GMMParams) -> list:
     """After an M-step: the 1-sigma ellipses of the parameters before it (grey, dotted; the
     2-sigma ones too would crowd the picture)."""
     linewidth = 0.7 * mpl.rcParams["lines.linewidth"]
@@ -167,7 +167,7 @@ def _draw_state(ax, ll_ax, state: HalfStep, X: np.ndarray, n_iter: int,
     points = scatter_responsibilities(ax, X, state.responsibilities, size=size)
     before_ellipses, rings, notes = [], [], []
     if before is not None:
-        before_ellipses = _draw_before(ax, before, presenter)
+        before_ellipses = _draw_before(ax, before)
         notes.append(_note(ax, _BEFORE_NOTE, presenter))
     if changed is not None:
         if changed.any():
@@ -532,19 +532,14 @@ def plot_em_small_multiples(X, trace: EMTrace, *, max_panels: int = 12, ncols: i
                              figsize=(panel[0] * ncols, panel[1] * nrows + 0.6))
     (xlim, ylim) = em_axis_limits(X, trace)
     iris = xlabel is None and ylabel is None and _iris_labels(X)
-    names = ("sepal length (cm)", "sepal width (cm)") if iris else (xlabel or "$x_1$",
-                                                                     ylabel or "$x_2$")
+    names = IrisSepal.feature_names if iris else (xlabel or "$x_1$", ylabel or "$x_2$")
     for index, ax in enumerate(axes.flat):
         if index >= len(iterations):
             ax.set_visible(False)
             continue
         state = trace.half_step(iterations[index], "M")
         scatter_responsibilities(ax, X, state.responsibilities, size=(40 if presenter else 12))
-        before = trace.params[state.iteration - 1]
-        for k in range(before.n_components):
-            draw_ellipse(ax, before.means[k], before.covariances[k], 1.0,
-                         edgecolor=_BEFORE_COLOR, linestyle=":",
-                         linewidth=0.7 * mpl.rcParams["lines.linewidth"])
+        _draw_before(ax, trace.params[state.iteration - 1])
         draw_gmm(ax, state.params, linewidth=mpl.rcParams["lines.linewidth"] * 0.8,
                  mean_size=(13 if presenter else 8))
         ax.set_title(f"iteration {state.iteration}: "
