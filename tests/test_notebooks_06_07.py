@@ -349,6 +349,9 @@ def test_seed_study_claims_hold_in_the_stored_table():
     distinct = dict(re.findall(r"^(\S+)\s.*?(\d+) of 50\s+\d+ of 50$", default, flags=re.M))
     assert int(distinct["kmeans"]) < 25  # "only a few distinct starts"
     assert all(int(distinct[m]) == 50 for m in ("k-means++", "random", "random_from_data"))
+    few = re.search(r'"kmeans": (\d+) distinct starts, but only (\d+) distinct clusterings',
+                    default)
+    assert few and int(few.group(2)) < int(few.group(1)) == int(distinct["kmeans"])
 
     table = stored_stdout(NB06, "best non-degenerate optimum")
     rows = re.findall(r"^\s*(-\d\.\d{3})\s+(yes|no)\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$",
