@@ -116,6 +116,13 @@ def check_n_components(n_components, n_samples: int) -> int:
     return n_components
 
 
+def check_choice(value, name: str, choices: tuple[str, ...]) -> str:
+    """One of the strings in choices, or ValueError listing them."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, got {value!r}.")
+    return value
+
+
 def check_nonnegative_number(value, name: str, *, strictly_positive: bool = False) -> float:
     """A finite real number >= 0 (or > 0)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):

@@ -27,6 +27,7 @@ from sklearn.utils import check_random_state
 from ._checks import (
     as_float_array,
     as_samples,
+    check_choice,
     check_finite,
     check_log_density_finite,
     check_n_components,
@@ -68,13 +69,6 @@ def _check_params(params, X: np.ndarray) -> GMMParams:
                          f"{params.n_features} columns, the features the parameters were "
                          "fitted to (a 1-D X of shape (N,) is N samples of one feature).")
     return params
-
-
-def _check_covariance_type(covariance_type) -> str:
-    if covariance_type not in COVARIANCE_TYPES:
-        raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}, "
-                         f"got {covariance_type!r}.")
-    return covariance_type
 
 
 # ----------------------------------------------------------------------------- E-step
@@ -222,7 +216,7 @@ def m_step(X, resp, reg_covar: float = 1e-6, covariance_type: str = "full") -> G
     resp = as_float_array(resp, "resp")
     check_finite(resp, "resp")
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
-    _check_covariance_type(covariance_type)
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     if resp.ndim != 2 or resp.shape[0] != X.shape[0] or resp.shape[1] < 1:
         raise ValueError(f"resp must have shape (N, K) = ({X.shape[0]}, K) with one row per "
                          f"sample of X, got {resp.shape}.")
@@ -256,9 +250,8 @@ def initial_params(X, n_components: int, method: str = "kmeans", random_state=No
     X = as_samples(X)
     K = check_n_components(n_components, X.shape[0])
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
-    _check_covariance_type(covariance_type)
-    if method not in INIT_METHODS:
-        raise ValueError(f"method must be one of {INIT_METHODS}, got {method!r}.")
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    check_choice(method, "method", INIT_METHODS)
     try:
         rng = check_random_state(random_state)
     except ValueError:

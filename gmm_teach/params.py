@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import linalg
 
-from ._checks import as_float_array, check_finite
+from ._checks import as_float_array, check_choice, check_finite
 from .density import _cholesky, cholesky_factor
 
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
@@ -77,9 +77,7 @@ class GMMParams:
         if abs(weights.sum() - 1.0) > 1e-6:
             raise ValueError(f"weights must sum to 1, but they sum to {weights.sum():.9g}. "
                              "Divide them by their sum.")
-        if self.covariance_type not in COVARIANCE_TYPES:
-            raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}, "
-                             f"got {self.covariance_type!r}.")
+        check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
         _check_structure(covariances, self.covariance_type)
         factors = [cholesky_factor(covariances[k], f"covariances[{k}] (component {k})")
                    for k in range(K)]  # symmetric and positive definite, or a ValueError

@@ -13,14 +13,19 @@ Equations (local to notebooks 08-10, which state them again):
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.model_selection import KFold
 
-from ._checks import as_samples, check_n_components, check_nonnegative_number, check_whole_number
+from ._checks import (
+    as_samples,
+    check_choice,
+    check_n_components,
+    check_nonnegative_number,
+    check_whole_number,
+)
 from .em import INIT_METHODS, EMTrace, initial_params, mean_log_likelihood, run_em
 from .params import COVARIANCE_TYPES
 
@@ -28,11 +33,8 @@ __all__ = ["fit_best_of", "cross_validated_log_likelihood", "ClusterMatch", "mat
 
 
 def _check_options(method, covariance_type, n_starts) -> int:
-    if method not in INIT_METHODS:
-        raise ValueError(f"method must be one of {INIT_METHODS}, got {method!r}.")
-    if covariance_type not in COVARIANCE_TYPES:
-        raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}, "
-                         f"got {covariance_type!r}.")
+    check_choice(method, "method", INIT_METHODS)
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     return check_whole_number(n_starts, "n_starts", minimum=1)
 
 
@@ -74,9 +76,8 @@ def cross_validated_log_likelihood(X, n_components: int, *, n_splits: int = 5,
     fold badly.
     """
     X = as_samples(X)
-    if isinstance(n_splits, bool) or not isinstance(n_splits, numbers.Integral):
-        raise TypeError(f"n_splits must be a whole number, not {n_splits!r}.")
-    if not 2 <= n_splits <= X.shape[0]:
+    n_splits = check_whole_number(n_splits, "n_splits", minimum=2)
+    if n_splits > X.shape[0]:
         raise ValueError(f"n_splits must be between 2 and the number of samples "
                          f"({X.shape[0]}), got {n_splits}.")
     smallest_training_set = X.shape[0] - -(-X.shape[0] // n_splits)

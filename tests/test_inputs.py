@@ -329,7 +329,8 @@ def test_run_em_needs_no_more_components_than_samples(iris):
 
 
 # ----------------------------------------------------------------------------- options
-@pytest.mark.parametrize("method", ["kmeans++", "KMeans", "random-from-data", "", None, 1])
+@pytest.mark.parametrize("method", ["kmeans++", "KMeans", "random-from-data", "", None, 1,
+                                    np.array(["kmeans", "random"])])
 def test_invalid_method(iris, method):
     X, _, _ = iris
     with pytest.raises(ValueError, match=r"method must be one of \('kmeans', 'k-means\+\+', "
@@ -345,7 +346,8 @@ def test_invalid_random_state(iris, random_state):
         gt.initial_params(X, 3, random_state=random_state)
 
 
-@pytest.mark.parametrize("covariance_type", ["Full", "diagonal", "sphere", "", None])
+@pytest.mark.parametrize("covariance_type", ["Full", "diagonal", "sphere", "", None,
+                                             np.array(["full", "diag"])])
 def test_invalid_covariance_type(iris, covariance_type):
     X, _, resp = iris
     message = r"covariance_type must be one of \('full', 'tied', 'diag', 'spherical'\), got"
@@ -353,6 +355,8 @@ def test_invalid_covariance_type(iris, covariance_type):
         gt.initial_params(X, 3, covariance_type=covariance_type)
     with pytest.raises(ValueError, match=message):
         gt.m_step(X, resp, covariance_type=covariance_type)
+    with pytest.raises(ValueError, match=message):
+        gt.GMMParams([1.0], [[0.0, 0.0]], [np.eye(2)], covariance_type)
 
 
 @pytest.mark.parametrize("name", ["tol", "reg_covar"])
