@@ -37,8 +37,9 @@ class GMMParams:
         free parameters they have (see n_parameters) and which M-step produced them.
 
     The arrays are private read-only copies, so a GMMParams never changes after it is made.
-    Anything invalid raises ValueError naming the problem. The Cholesky factors of the
-    precisions (eq. (3)) are computed once here and reused by every E-step.
+    Anything invalid raises ValueError naming the problem (TypeError for non-numbers). The
+    Cholesky factors of the precisions (eq. (3)) are computed once here and reused by every
+    E-step.
     """
 
     weights: np.ndarray

@@ -68,7 +68,8 @@ def draw_ellipse(ax, mean, cov, n_std: float = 1.0, **kwargs) -> Ellipse:
 
 def draw_gmm(ax, params: GMMParams, n_std=(1, 2), *, dims=(0, 1), linewidth=None,
              mean_size=None) -> dict:
-    """Each component's n_std ellipses (solid 1 sigma, dashed beyond) and its mean (a cross).
+    """Each component's n_std ellipses (the first solid, the others dashed; by default 1 and
+    2 sigma) and its mean (a cross).
 
     The line's opacity grows with the weight pi_k, so a dying component fades. dims picks
     the two features drawn when d > 2. Returns {"ellipses": [[Ellipse per n_std] per k],
