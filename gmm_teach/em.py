@@ -275,7 +275,7 @@ def initial_params(X, n_components: int, method: str = "kmeans", random_state=No
 
 
 # ----------------------------------------------------------------------------- the loop
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class HalfStep:
     """What the picture shows half-way through EM.
 

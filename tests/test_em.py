@@ -300,6 +300,16 @@ def test_half_steps(iris_trace):
         trace.responsibilities(9)
 
 
+def test_half_steps_compare_and_hash_like_the_other_results(iris_trace):
+    """HalfStep holds an array: like GMMParams and EMTrace it compares by identity, so ==,
+    `in` and sets work (a generated __eq__ compared the arrays and raised numpy's
+    'truth value of an array is ambiguous')."""
+    _, trace = iris_trace
+    first, again = trace.half_step(1, "E"), trace.half_step(1, "E")
+    assert first == first and first != again and first not in [again]
+    assert len({first, again, first}) == 2
+
+
 def test_tol_zero_runs_max_iter_and_max_iter_zero_runs_nothing():
     X = gt.load_iris_sepal()[0]
     init = gt.initial_params(X, 3, "random", random_state=1)
