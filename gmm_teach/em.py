@@ -35,7 +35,7 @@ from ._checks import (
     check_whole_number,
 )
 from .density import LOG_2PI
-from .params import COVARIANCE_TYPES, GMMParams
+from .params import COVARIANCE_TYPES, GMMParams, check_params
 
 __all__ = [
     "log_gaussian_prob",
@@ -60,9 +60,7 @@ EPS = np.finfo(np.float64).eps
 
 # ----------------------------------------------------------------------------- checks
 def _check_params(params, X: np.ndarray) -> GMMParams:
-    if not isinstance(params, GMMParams):
-        raise TypeError(f"params must be a GMMParams, got {type(params).__name__}. Build one "
-                        "with GMMParams(weights, means, covariances) or initial_params(X, K).")
+    check_params(params)
     if params.n_features != X.shape[1]:
         raise ValueError(f"params describe {params.n_features}-dimensional components but X "
                          f"has {X.shape[1]} feature(s) per sample. Pass X with "

@@ -148,6 +148,14 @@ class GMMParams:
                     f"  covariances={self.covariances.tolist()})")
 
 
+def check_params(params) -> GMMParams:
+    """params itself, or a TypeError saying how to make a GMMParams."""
+    if not isinstance(params, GMMParams):
+        raise TypeError(f"params must be a GMMParams, got {type(params).__name__}. Build one "
+                        "with GMMParams(weights, means, covariances) or initial_params(X, K).")
+    return params
+
+
 def _check_structure(covariances: np.ndarray, covariance_type: str) -> None:
     """ValueError if the full matrices do not have the declared covariance_type's form."""
     K, d, _ = covariances.shape

@@ -6,6 +6,8 @@ notebooks stay short and the tests can inspect the artists.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Ellipse
@@ -17,7 +19,7 @@ from ._checks import (
     check_nonnegative_number,
     check_symmetric,
 )
-from .params import GMMParams
+from .params import GMMParams, check_params
 from .style import component_color, component_marker
 
 __all__ = [
@@ -28,6 +30,18 @@ __all__ = [
     "scatter_responsibilities",
     "label_iris_axes",
 ]
+
+
+def _check_dims(dims, n_features: int) -> tuple[int, int]:
+    """Two feature indices in 0..n_features - 1, or ValueError."""
+    try:
+        i, j = dims
+    except (TypeError, ValueError):
+        i = j = None
+    if not all(isinstance(k, numbers.Integral) and 0 <= k < n_features for k in (i, j)):
+        raise ValueError(f"dims must be two feature indices in 0..{n_features - 1}, got "
+                         f"{dims!r}.")
+    return int(i), int(j)
 
 
 def ellipse_axes(cov, n_std: float = 1.0) -> tuple[float, float, float]:
@@ -69,13 +83,15 @@ def draw_ellipse(ax, mean, cov, n_std: float = 1.0, **kwargs) -> Ellipse:
 def draw_gmm(ax, params: GMMParams, n_std=(1, 2), *, dims=(0, 1), linewidth=None,
              mean_size=None) -> dict:
     """Each component's n_std ellipses (the first solid, the others dashed; by default 1 and
-    2 sigma) and its mean (a cross).
+    2 sigma; a single number draws one) and its mean (a cross).
 
     The line's opacity grows with the weight pi_k, so a dying component fades. dims picks
     the two features drawn when d > 2. Returns {"ellipses": [[Ellipse per n_std] per k],
     "means": [Line2D per k]}.
     """
-    i, j = dims
+    params = check_params(params)
+    i, j = _check_dims(dims, params.n_features)
+    n_std = tuple(np.atleast_1d(n_std).tolist())
     drawn = {"ellipses": [], "means": []}
     for k in range(params.n_components):
         mean = params.means[k, [i, j]]
@@ -107,6 +123,7 @@ def scatter_responsibilities(ax, X, resp, *, dims=(0, 1), size=None, **kwargs) -
     colours) and marked with their most responsible component's marker. Returns the
     PathCollections, one per component that owns points."""
     X = as_samples(X)
+    dims = _check_dims(dims, X.shape[1])
     colors = responsibility_colors(resp)
     if len(colors) != len(X):
         raise ValueError(f"resp has {len(colors)} rows but X has {len(X)} samples; pass the "
@@ -125,6 +142,7 @@ def scatter_responsibilities(ax, X, resp, *, dims=(0, 1), size=None, **kwargs) -
 def label_iris_axes(ax, title: str | None = None, dims=(0, 1)) -> None:
     """Axis labels in cm for the iris features (sepal length/width, petal length/width)."""
     names = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)")
+    dims = _check_dims(dims, len(names))
     ax.set_xlabel(names[dims[0]])
     ax.set_ylabel(names[dims[1]])
     if title:

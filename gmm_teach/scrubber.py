@@ -43,7 +43,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
 
-from ._checks import as_samples
+from ._checks import as_samples, check_nonnegative_number, check_whole_number
 from .data import IrisSepal, load_iris_sepal
 from .em import EMTrace, HalfStep
 from .params import GMMParams
@@ -95,6 +95,9 @@ def _check_2d(X, trace: EMTrace) -> np.ndarray:
         raise TypeError(f"trace must be an EMTrace from run_em, got {type(trace).__name__}.")
     if trace.X.shape != X.shape or not np.array_equal(trace.X, X):
         raise ValueError("X must be the data the trace was run on (run_em(X, init)).")
+    if trace.n_iter == 0:
+        raise ValueError("the trace has no iterations (run_em with max_iter=0); run at least "
+                         "one to have half-steps to show.")
     return X
 
 
@@ -110,7 +113,7 @@ def em_axis_limits(X, trace: EMTrace, margin: float = 0.08) -> tuple[tuple, tupl
     (semi-axis along x is 2 sqrt(Sigma_xx)) but never by more than half the data range more,
     so one broad starting component cannot shrink the points to a corner.
     """
-    X = as_samples(X)
+    X = _check_2d(X, trace)
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, 1.0)
     lo, hi = low - margin * span, high + margin * span
@@ -469,6 +472,7 @@ def em_player_html(X, trace: EMTrace, *, xlabel: str | None = None,
     Without scripts (e.g. on GitHub) the first frame and its caption still show.
     """
     X = _check_2d(X, trace)
+    interval_ms = check_nonnegative_number(interval_ms, "interval_ms", strictly_positive=True)
     steps = _half_steps(trace)
     frames = ["data:image/png;base64," + base64.b64encode(png).decode("ascii")
               for png in render_frames(X, trace, steps, dpi=dpi, xlabel=xlabel,
@@ -521,6 +525,8 @@ def plot_em_small_multiples(X, trace: EMTrace, *, max_panels: int = 12, ncols: i
     import matplotlib.pyplot as plt
 
     X = _check_2d(X, trace)
+    max_panels = check_whole_number(max_panels, "max_panels", minimum=1)
+    ncols = check_whole_number(ncols, "ncols", minimum=1)
     n = trace.n_iter
     iterations = (list(range(1, n + 1)) if n <= max_panels else
                   [int(i) for i in np.unique(np.linspace(1, n, max_panels).round())])

@@ -30,9 +30,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ._checks import as_float_array, as_samples, check_finite
 from .density import gaussian_pdf, mvn_pdf
 from .em import e_step
-from .params import GMMParams
+from .params import GMMParams, check_params
 from .plotting import draw_ellipse, draw_gmm, ellipse_axes, scatter_responsibilities
 from .style import component_color
 
@@ -344,13 +345,17 @@ def responsibility_probe(X, params: GMMParams, point=None, *,
     slider grid). labels/unit name the two coordinates (for iris: ("sepal length",
     "sepal width"), "cm"). Attributes: x1, x2 (sliders), plus those of Explorer.
     """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or X.shape[1] != 2 or params.n_features != 2:
+    X = as_samples(X)
+    params = check_params(params)
+    if X.shape[1] != 2 or params.n_features != 2:
         raise ValueError("responsibility_probe draws 2-D data: X must be (N, 2) and params "
                          f"2-dimensional, got X {X.shape} and d = {params.n_features}.")
     lo = np.floor((X.min(axis=0) - 0.5) / step) * step
     hi = np.ceil((X.max(axis=0) + 0.5) / step) * step
-    start = X.mean(axis=0) if point is None else np.asarray(point, dtype=float)
+    start = X.mean(axis=0) if point is None else as_float_array(point, "point")
+    if start.shape != (2,):
+        raise ValueError(f"point must be one 2-D point (x1, x2), got shape {start.shape}.")
+    check_finite(start, "point")
     start = np.round(start / step) * step
     suffix = f" ({unit})" if unit else ""
 

@@ -262,6 +262,49 @@ def test_scatter_responsibilities_needs_one_row_per_sample(iris):
         gt.scatter_responsibilities(fig.add_subplot(), X, resp[:-1])
 
 
+# ----------------------------------------------------------------------------- drawing
+def test_drawing_functions_name_bad_params_dims_and_n_std(iris):
+    X, params, resp = iris
+    ax = Figure().add_subplot()
+    with pytest.raises(TypeError, match="params must be a GMMParams, got NoneType"):
+        gt.draw_gmm(ax, None)
+    with pytest.raises(ValueError, match=r"dims must be two feature indices in 0\.\.1, got "
+                                         r"\(0, 5\)"):
+        gt.draw_gmm(ax, params, dims=(0, 5))
+    with pytest.raises(ValueError, match=r"dims must be two feature indices in 0\.\.1"):
+        gt.scatter_responsibilities(ax, X, resp, dims=(2, 0))
+    with pytest.raises(ValueError, match=r"dims must be two feature indices in 0\.\.3"):
+        gt.label_iris_axes(ax, dims=(0, 4))
+    # a single number of standard deviations is one ellipse
+    drawn = gt.draw_gmm(ax, params, n_std=2)
+    assert [len(per_k) for per_k in drawn["ellipses"]] == [1, 1, 1]
+
+
+def test_scrubber_and_probe_name_bad_arguments(iris):
+    from gmm_teach import scrubber, widgets
+
+    X, params, _ = iris
+    empty = gt.run_em(X, params, max_iter=0)
+    for make in (scrubber.EMScrubber, scrubber.em_player_html,
+                 scrubber.plot_em_small_multiples):
+        with pytest.raises(ValueError, match=r"the trace has no iterations \(run_em with "
+                                             r"max_iter=0\); run at least one"):
+            make(X, empty)
+    trace = gt.run_em(X, params, max_iter=2)
+    with pytest.raises(TypeError, match="trace must be an EMTrace"):
+        scrubber.em_axis_limits(X, None)
+    for option in ("max_panels", "ncols"):
+        with pytest.raises(ValueError, match=f"{option} must be at least 1, got 0"):
+            scrubber.plot_em_small_multiples(X, trace, **{option: 0})
+    with pytest.raises(TypeError, match="interval_ms must be a number"):
+        scrubber.em_player_html(X, trace, interval_ms="a")
+    with pytest.raises(TypeError, match="params must be a GMMParams, got NoneType"):
+        widgets.responsibility_probe(X, None)
+    with pytest.raises(ValueError, match=r"point must be one 2-D point \(x1, x2\), got shape "
+                                         r"\(3,\)"):
+        widgets.responsibility_probe(X, params, point=(1.0, 2.0, 3.0))
+
+
 # ----------------------------------------------------------------------------- resp
 @pytest.mark.parametrize("shape", [(149, 3), (151, 3), (150,), (150, 0), (150, 3, 1), (3, 150)])
 def test_resp_of_the_wrong_shape(iris, shape):
