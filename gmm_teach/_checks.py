@@ -32,8 +32,9 @@ def as_float_array(value, name: str) -> np.ndarray:
     return array.astype(np.float64)
 
 
-def check_finite(array: np.ndarray, name: str) -> None:
-    """ValueError naming the first NaN or infinite entry of ``array``."""
+def check_finite(array: np.ndarray, name: str, *, samples: bool = False) -> None:
+    """ValueError naming the first NaN or infinite entry of ``array``; for samples (rows of
+    data, as_samples) it also shows how to drop the rows that hold one."""
     if not np.isfinite(array).all():
         if array.ndim == 0:  # a single number: there is no index to report
             kind = "NaN" if np.isnan(array) else "an infinite value"
@@ -43,9 +44,11 @@ def check_finite(array: np.ndarray, name: str) -> None:
         where = tuple(int(i) for i in bad)
         kind = "NaN" if np.isnan(array[where]) else "an infinite value"
         count = int((~np.isfinite(array)).sum())
+        example = (f" (e.g. {name}[np.isfinite({name}).all(axis=1)] keeps the samples without "
+                   "them)" if samples else "")
         raise ValueError(f"{name} contains {count} NaN or infinite value(s); the first is "
                          f"{kind} at index {where if len(where) > 1 else where[0]}. Drop or "
-                         f"impute those entries first (e.g. X[np.isfinite(X).all(axis=1)]).")
+                         f"impute those entries first{example}.")
 
 
 def as_samples(X, name: str = "X", *, min_samples: int = 1) -> np.ndarray:
@@ -66,7 +69,7 @@ def as_samples(X, name: str = "X", *, min_samples: int = 1) -> np.ndarray:
     if array.shape[1] == 0:
         raise ValueError(f"{name} has 0 features (shape {array.shape}); each sample needs "
                          "at least one number.")
-    check_finite(array, name)
+    check_finite(array, name, samples=True)
     largest = max(float(array.max()), -float(array.min()))
     if largest > MAX_ABS_DATA:
         raise ValueError(f"{name} has values up to {largest:.2g} in absolute value; squares of "

@@ -69,7 +69,8 @@ def test_nan_and_inf_in_X_are_named_with_their_position(iris, call, value, kind)
     bad = with_entry(X, (17, 1), value)
     with no_numpy_warnings(), pytest.raises(
             ValueError, match=rf"X contains 1 NaN or infinite value\(s\); the first is {kind} "
-                              r"at index \(17, 1\)\. Drop or impute"):
+                              r"at index \(17, 1\)\. Drop or impute those entries first "
+                              r"\(e\.g\. X\[np\.isfinite\(X\)\.all\(axis=1\)\] keeps"):
         call(bad, params, resp)
 
 
@@ -230,6 +231,9 @@ def test_params_with_zero_features_are_named():
 @pytest.mark.parametrize("cov, n_std, error, message", [
     ("a", 1.0, TypeError, "cov must contain numbers"),
     ([[np.nan, 0.0], [0.0, 1.0]], 1.0, ValueError, "cov contains 1 NaN"),
+    ([[np.inf, 0.0], [0.0, 1.0]], 1.0, ValueError, r"cov contains 1 NaN or infinite value\(s\); "
+     r"the first is an infinite value at index \(0, 0\)\. Drop or impute those entries "
+     r"first\.$"),  # no advice to drop rows of X: this is a covariance
     ([[1.0, 0.5], [0.0, 1.0]], 1.0, ValueError, "cov must be symmetric"),
     ([[-1.0, 0.0], [0.0, 1.0]], 1.0, ValueError,
      r"cov has a negative eigenvalue \(-1\), so it is not a covariance matrix"),
