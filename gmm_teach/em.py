@@ -299,9 +299,12 @@ class EMTrace:
     mean_log_likelihoods: (n_iter,); entry i-1 is eq. (6) for params[i-1], computed by the
         E-step of iteration i (scikit-learn's lower_bounds_).
     n_iter, converged: iterations run; whether |change| < tol stopped them.
-    lower_bound: the last entry of mean_log_likelihoods (scikit-learn's lower_bound_). It
-        belongs to params[n_iter - 1], the parameters before the last M-step; the final
-        params[-1] score at least as high (see mean_log_likelihood(i)).
+    lower_bound: the last entry of mean_log_likelihoods (scikit-learn's lower_bound_; -inf
+        when max_iter=0). It belongs to params[n_iter - 1], the parameters before the last
+        M-step; the final params[-1] score at least as high (see mean_log_likelihood(i)), as
+        EM guarantees for reg_covar = 0. The ridge reg_covar can cost a little: about
+        (reg_covar / s)^2 / 4 per sample for covariance eigenvalues s, more only when a
+        component sits on repeated points (s near 0).
     X: the validated data (shared with the caller when it was already a float64 array).
     """
 
