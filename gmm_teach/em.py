@@ -397,13 +397,15 @@ def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
 # ----------------------------------------------------------------------------- choosing K
 def bic(X, params: GMMParams) -> float:
     """Bayesian information criterion, -2 N l(theta) + p log N (lower is better), where l is
-    eq. (6) and p = params.n_parameters. Equal to scikit-learn's GaussianMixture.bic."""
+    eq. (6) and p = params.n_parameters. X: (N, d) or (N,). Equal to scikit-learn's
+    GaussianMixture.bic."""
     X = as_samples(X)
     n = X.shape[0]
     return -2 * mean_log_likelihood(X, params) * n + params.n_parameters * np.log(n)
 
 
 def aic(X, params: GMMParams) -> float:
-    """Akaike information criterion, -2 N l(theta) + 2 p (lower is better); as scikit-learn's."""
+    """Akaike information criterion, -2 N l(theta) + 2 p (lower is better), X: (N, d) or (N,);
+    equal to scikit-learn's GaussianMixture.aic."""
     X = as_samples(X)
     return -2 * mean_log_likelihood(X, params) * X.shape[0] + 2 * params.n_parameters

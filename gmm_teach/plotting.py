@@ -120,8 +120,9 @@ def responsibility_colors(resp) -> np.ndarray:
 
 def scatter_responsibilities(ax, X, resp, *, dims=(0, 1), size=None, **kwargs) -> list:
     """Scatter the samples, coloured by their responsibilities (a blend of the component
-    colours) and marked with their most responsible component's marker. Returns the
-    PathCollections, one per component that owns points."""
+    colours) and marked with their most responsible component's marker. X: (N, d), features
+    dims drawn; resp: (N, K), e.g. e_step(X, params). Returns the PathCollections, one per
+    component that owns points."""
     X = as_samples(X)
     dims = _check_dims(dims, X.shape[1])
     colors = responsibility_colors(resp)
