@@ -323,11 +323,12 @@ class EMTrace:
         return self.params[-1]
 
     def _index(self, i: int) -> int:
-        i = check_whole_number(i, "i", minimum=-len(self.params))
-        if i >= len(self.params):
-            raise IndexError(f"this trace has params[0] .. params[{len(self.params) - 1}]; "
-                             f"got i={i}.")
-        return i % len(self.params)
+        n = len(self.params)
+        i = check_whole_number(i, "i", minimum=-(2**63))  # an int; the range is checked next
+        if not -n <= i < n:
+            raise IndexError(f"this trace has params[0] .. params[{n - 1}] (or -{n} .. -1 "
+                             f"from the end); got i={i}.")
+        return i % n
 
     def responsibilities(self, i: int) -> np.ndarray:
         """gamma computed from params[i] (eq. (5)), recomputed on demand. Returns (N, K).

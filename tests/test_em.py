@@ -298,6 +298,12 @@ def test_half_steps(iris_trace):
         trace.half_step(1, "e")
     with pytest.raises(IndexError, match=r"params\[0\] .. params\[8\]"):
         trace.responsibilities(9)
+    # too far from the end is the same IndexError (it was a ValueError 'at least -9')
+    with pytest.raises(IndexError, match=r"params\[0\] .. params\[8\] \(or -9 .. -1 from "
+                                         r"the end\); got i=-10"):
+        trace.mean_log_likelihood(-10)
+    with pytest.raises(TypeError, match="i must be a whole number"):
+        trace.responsibilities(1.0)
 
 
 def test_half_steps_compare_and_hash_like_the_other_results(iris_trace):
