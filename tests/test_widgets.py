@@ -209,14 +209,15 @@ def test_update_is_fast_and_only_blits(iris_fit, monkeypatch):
         monkeypatch.setattr(explorer.canvas, "draw",
                             lambda *args, label=label, **kwargs: full_draws.append(label))
         slider = explorer.controls[name]
-        durations = []
+        durations, changes = [], 0
         for value in np.linspace(lo, hi, 15):
+            changes += float(value) != slider.value
             start = time.process_time()
             slider.value = float(value)
             durations.append(time.process_time() - start)
         # the speed comes from blitting: after the first drawing, no update redraws the figure
         assert full_draws == [], f"{full_draws}: an update redrew the whole figure"
-        assert len(explorer.update_seconds) == 16, label  # 15 updates, all drawn
+        assert len(explorer.update_seconds) == 1 + changes >= 14, label  # every change drawn
         medians[label] = statistics.median(durations)
     print("median update CPU time: " + ", ".join(f"{k} {v * 1000:.1f} ms"
                                                  for k, v in medians.items()))
