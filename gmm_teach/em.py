@@ -183,9 +183,10 @@ def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float,
         covariances = 0.5 * (covariances + covariances.transpose(0, 2, 1))
     elif covariance_type == "tied":
         # One pooled matrix: sum_k N_k Sigma_k / N = (sum_n x_n x_n^T - sum_k N_k mu_k mu_k^T) / N
-        # when every row of resp sums to 1. scikit-learn computes the right-hand side, which for
-        # the one-point starts (rows of zeros) is the total scatter over K: a broad start. So
-        # do we, for the same iterations.
+        # when every row of resp sums to 1. scikit-learn computes the right-hand side. For the
+        # one-point starts ("k-means++", "random_from_data": rows of zeros) that is the scatter
+        # about the ORIGIN of the N - K unpicked samples, divided by about K: a very broad
+        # start (notebook 09 computes it). So do we, for the same iterations.
         tied = (X.T @ X - (nk * means.T) @ means) / nk.sum()
         covariances = np.broadcast_to(0.5 * (tied + tied.T), (resp.shape[1], d, d)).copy()
     else:
