@@ -175,9 +175,10 @@ def draw_gaussian_1d(ax: Axes, mean: float, variance: float, x=None,
     ax.annotate("", xy=(mean + sd, peak_height * np.exp(-0.5)),
                 xytext=(mean - sd, peak_height * np.exp(-0.5)),
                 arrowprops={"arrowstyle": "<->", "color": "0.3"})
-    ax.annotate(f"μ = {mean:.2f}\n±σ = ±{sd:.2f}", xy=(mean + sd, peak_height * np.exp(-0.5)),
-                xytext=(6, 0), textcoords="offset points", va="center", color="0.2",
-                bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none"})
+    # The numbers go in the corner, clear of the curve; the arrow on the curve spans mu +- sigma.
+    ax.text(0.98, 0.96, f"μ = {mean:.2f}\nσ = {sd:.2f}\n↔ spans μ ± σ", transform=ax.transAxes,
+            ha="right", va="top", color="0.2",
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.8"})
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(0.0, y_max if y_max is not None else 1.1 * peak_height)
     ax.set_xlabel("x")
