@@ -7,10 +7,8 @@ holds one frame per half-step, the widget's state is saved so it renders without
 and the stored notebook ran top to bottom without errors or warnings.
 """
 
-import ast
 import base64
 import io
-import json
 import re
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
 import pytest
+from notebook_support import code_cells, player_parts, run_cells
 from PIL import Image
 
 import gmm_teach as gt
@@ -42,21 +41,11 @@ def iris_trace():
     return X, gt.run_em(X, gt.initial_params(X, 3, random_state=0))
 
 
-def code_cells(notebook):
-    return [cell for cell in notebook.cells if cell.cell_type == "code"]
-
-
 def the_cell(notebook, call: str):
     """The one code cell whose source contains `call`."""
     (cell,) = [c for c in code_cells(notebook) if call in c.source]
     return cell
 
-
-def player_parts(page: str) -> tuple[list[str], list[str]]:
-    frames = json.loads(re.search(r"var frames = (\[.*?\]);", page).group(1))
-    captions = json.loads(re.search(r"var captions = (\[.*?\]);", page).group(1)
-                          .replace("<\\/", "</"))
-    return frames, captions
 
 
 def decoded(uri: str) -> np.ndarray:
@@ -141,20 +130,6 @@ def test_figure_cells_end_with_plt_show(notebook):
 
 
 # ----------------------------------------------------------------------------- the cells' code
-def run_cells(sources: list[str], namespace: dict):
-    """Run cells like a kernel does; returns the value of the last cell's final expression."""
-    result = None
-    for source in sources:
-        tree = ast.parse(source)
-        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        if last is not None:
-            tree.body.pop()
-        exec(compile(tree, "<cell>", "exec"), namespace)
-        result = (eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
-                  if last is not None else None)
-    return result
-
-
 @pytest.fixture(scope="module")
 def built(notebook, monkeypatch_module):
     """The notebook's own set-up, data, trace, scrubber and player cells, run in-process."""

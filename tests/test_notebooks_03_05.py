@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.markers import MarkerStyle
+from notebook_support import code_cells
 from PIL import Image
 
 import gmm_teach as gt
@@ -46,10 +47,6 @@ EXERCISES = {"03": ("check_responsibility_by_hand", "check_e_step"),
 
 def read(key: str):
     return nbformat.read(NOTEBOOKS[key], as_version=4)
-
-
-def code_cells(notebook) -> list:
-    return [cell for cell in notebook.cells if cell.cell_type == "code"]
 
 
 def call_in(tree, name: str) -> ast.Call:

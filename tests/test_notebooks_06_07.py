@@ -16,6 +16,7 @@ import pytest
 from IPython.display import HTML
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from notebook_support import code_sources, player_parts, run_cells
 from sklearn.mixture import GaussianMixture
 
 import gmm_teach as gt
@@ -24,11 +25,6 @@ from gmm_teach import collapse, scrubber
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NB06 = NOTEBOOKS / "06_initialisation.ipynb"
 NB07 = NOTEBOOKS / "07_singularities.ipynb"
-
-
-def code_cells(path):
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
 
 
 def stored_stdout(path, marker):
@@ -42,12 +38,9 @@ def stored_stdout(path, marker):
 
 
 def run_until(cells, marker, namespace):
-    """exec the cells before the first one containing `marker`; eval that cell's last line."""
+    """Run the cells up to the first one containing `marker`; returns its final expression."""
     index = next(i for i, source in enumerate(cells) if marker in source)
-    for source in cells[:index]:
-        exec(compile(source, "<notebook cell>", "exec"), namespace)
-    lines = [line for line in cells[index].splitlines() if line and not line.startswith("#")]
-    return eval(compile("\n".join(lines), "<notebook cell>", "eval"), namespace)
+    return run_cells(cells[:index + 1], namespace)
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +62,7 @@ def notebook07():
     namespace = {}
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("matplotlib.pyplot.show", lambda *a, **k: None)
-        widget = run_until(code_cells(NB07), "scrubber.EMScrubber(", namespace)
+        widget = run_until(code_sources(NB07), "scrubber.EMScrubber(", namespace)
     gt.use_default_style()
     return namespace, widget
 
@@ -107,18 +100,16 @@ def test_scrubber_axes_carry_the_units(example):
 
 def test_player_cell_inlines_every_half_step(notebook07):
     namespace, _ = notebook07
-    cells = code_cells(NB07)
-    index = next(i for i, s in enumerate(cells) if "scrubber.show_em_player(" in s)
-    lines = [line for line in cells[index].splitlines() if line and not line.startswith("#")]
-    player = eval(compile("\n".join(lines), "<notebook cell>", "eval"), namespace)
+    (cell,) = [s for s in code_sources(NB07) if "scrubber.show_em_player(" in s]
+    player = run_cells([cell], namespace)
     assert isinstance(player, HTML)
-    frames = json.loads(re.search(r"var frames = (\[.*?\]);", player.data).group(1))
+    frames, _ = player_parts(player.data)
     assert len(frames) == 2 * namespace["trace0"].n_iter == 8
     assert all(f.startswith("data:image/png;base64,") for f in frames)
 
 
 def test_ignored_cells_say_why_and_where_they_are_tested():
-    for source in code_cells(NB07):
+    for source in code_sources(NB07):
         if source.startswith("# NBVAL_IGNORE_OUTPUT"):
             assert "tested in tests/test_notebooks_06_07.py" in source.splitlines()[1]
 

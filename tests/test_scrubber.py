@@ -2,7 +2,6 @@
 
 import base64
 import io
-import json
 import re
 import time
 from html.parser import HTMLParser
@@ -14,6 +13,7 @@ import pytest
 from ipywidgets.widgets.widget_link import Link
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from notebook_support import player_parts
 from PIL import Image
 
 import gmm_teach as gt
@@ -374,9 +374,7 @@ def test_player_has_one_frame_per_half_step(player, iris):
     X, trace = iris
     parsed = parse(player)
     (script,) = parsed.scripts
-    frames = json.loads(re.search(r"var frames = (\[.*?\]);", script).group(1))
-    captions = json.loads(re.search(r"var captions = (\[.*?\]);", script).group(1)
-                          .replace("<\\/", "</"))
+    frames, captions = player_parts(script)
     assert len(frames) == len(captions) == 2 * trace.n_iter
     assert len(set(frames)) == len(frames)
     for uri in frames:
