@@ -285,7 +285,7 @@ def test_drawing_functions_name_bad_params_dims_and_n_std(iris):
 
 
 def test_scrubber_and_probe_name_bad_arguments(iris):
-    from gmm_teach import scrubber, widgets
+    from gmm_teach import explorers, scrubber
 
     X, params, _ = iris
     empty = gt.run_em(X, params, max_iter=0)
@@ -303,10 +303,10 @@ def test_scrubber_and_probe_name_bad_arguments(iris):
     with pytest.raises(TypeError, match="interval_ms must be a number"):
         scrubber.em_player_html(X, trace, interval_ms="a")
     with pytest.raises(TypeError, match="params must be a GMMParams, got NoneType"):
-        widgets.responsibility_probe(X, None)
+        explorers.responsibility_probe(X, None)
     with pytest.raises(ValueError, match=r"point must be one 2-D point \(x1, x2\), got shape "
                                          r"\(3,\)"):
-        widgets.responsibility_probe(X, params, point=(1.0, 2.0, 3.0))
+        explorers.responsibility_probe(X, params, point=(1.0, 2.0, 3.0))
 
 
 # ----------------------------------------------------------------------------- resp

@@ -4,7 +4,7 @@ nbval compares the printed outputs, which carry every number the prose states. I
 compare figures, and it skips the one cell marked NBVAL_IGNORE_OUTPUT (notebook 03's
 responsibility probe). Here:
 
-- the probe cell makes exactly the call that tests/test_widgets.py drives (same data, same
+- the probe cell makes exactly the call that tests/test_explorers.py drives (same data, same
   parameters, same labels), and its stored widget state is a complete, correct probe (it
   renders without a kernel);
 - every figure, re-drawn in-process from the notebooks' own code, has a title and labelled
@@ -30,7 +30,7 @@ from notebook_support import code_cells
 from PIL import Image
 
 import gmm_teach as gt
-from gmm_teach import widgets
+from gmm_teach import explorers
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = {"03": REPO / "notebooks" / "03_responsibilities.ipynb",
@@ -38,7 +38,7 @@ NOTEBOOKS = {"03": REPO / "notebooks" / "03_responsibilities.ipynb",
 IGNORE = "# NBVAL_IGNORE_OUTPUT"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-PROBE_CALL = ('widgets.responsibility_probe(X, params, labels=("sepal length", "sepal width"), '
+PROBE_CALL = ('explorers.responsibility_probe(X, params, labels=("sepal length", "sepal width"), '
               'unit="cm")')
 IRIS_FIT = "params = gt.run_em(X, gt.initial_params(X, 3, random_state=0)).final"
 EXERCISES = {"03": ("check_responsibility_by_hand", "check_e_step"),
@@ -66,13 +66,13 @@ def test_only_the_probe_is_exempt_from_nbval():
     (cell,) = ignored["03"]
     first, reason, *code = cell.source.splitlines()
     assert first == IGNORE
-    assert reason == "# widget: model ids change every run; tested in tests/test_widgets.py"
+    assert reason == "# widget: model ids change every run; tested in tests/test_explorers.py"
     assert "\n".join(code) == PROBE_CALL
 
 
-def test_test_widgets_drives_the_probe_exactly_as_the_notebook_makes_it():
+def test_test_explorers_drives_the_probe_exactly_as_the_notebook_makes_it():
     """If the notebook's call or its fitted parameters change, the widget tests must follow."""
-    source = (REPO / "tests" / "test_widgets.py").read_text()
+    source = (REPO / "tests" / "test_explorers.py").read_text()
     (fixture,) = [node for node in ast.walk(ast.parse(source))
                   if isinstance(node, ast.FunctionDef) and node.name == "probe"]
     in_tests = call_in(fixture, "responsibility_probe")
@@ -89,7 +89,7 @@ def fresh_probe():
         gt.use_default_style()
         X, _ = gt.load_iris_sepal()
         params = gt.run_em(X, gt.initial_params(X, 3, random_state=0)).final
-        return widgets.responsibility_probe(X, params, labels=("sepal length", "sepal width"),
+        return explorers.responsibility_probe(X, params, labels=("sepal length", "sepal width"),
                                             unit="cm")
 
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 import gmm_teach as gt
-from gmm_teach import widgets
+from gmm_teach import explorers
 
 # An update draws only what changed onto a cached background (blitting) and encodes a PNG:
 # about 20 ms of CPU time on a laptop. 150 ms is the bound for a slider that feels live; it
@@ -28,7 +28,7 @@ def iris_fit():
 @pytest.fixture()
 def probe(iris_fit):
     X, params = iris_fit
-    return widgets.responsibility_probe(X, params, labels=("sepal length", "sepal width"),
+    return explorers.responsibility_probe(X, params, labels=("sepal length", "sepal width"),
                                         unit="cm")
 
 
@@ -38,7 +38,7 @@ def pixels(png: bytes) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- 1-D explorer
 def test_mean_slider_moves_the_peak():
-    explorer = widgets.gaussian_1d_explorer()
+    explorer = explorers.gaussian_1d_explorer()
     for mean in (-2.5, 0.0, 1.5, 3.0):
         explorer.mean.value = mean
         x, y = explorer.drawn["line"].get_data()
@@ -48,7 +48,7 @@ def test_mean_slider_moves_the_peak():
 
 
 def test_variance_slider_changes_the_height():
-    explorer = widgets.gaussian_1d_explorer()
+    explorer = explorers.gaussian_1d_explorer()
     heights = []
     for variance in (0.25, 1.0, 4.0):
         explorer.variance.value = variance
@@ -63,7 +63,7 @@ def test_variance_slider_changes_the_height():
 @pytest.mark.parametrize("mean", [-3.0, 0.0, 3.0])
 @pytest.mark.parametrize("variance", [0.1, 1.0, 4.0])
 def test_area_under_the_curve_is_one(mean, variance):
-    explorer = widgets.gaussian_1d_explorer()
+    explorer = explorers.gaussian_1d_explorer()
     explorer.mean.value = mean
     explorer.variance.value = variance
     assert explorer.drawn["area"] == pytest.approx(1.0, abs=1e-3)
@@ -72,14 +72,14 @@ def test_area_under_the_curve_is_one(mean, variance):
 
 
 def test_sliders_are_labelled_mu_and_sigma_squared():
-    explorer = widgets.gaussian_1d_explorer()
+    explorer = explorers.gaussian_1d_explorer()
     assert explorer.mean.description == "μ"
     assert explorer.variance.description == "σ²"
 
 
 # ----------------------------------------------------------------------------- 2-D explorer
 def test_ellipse_angle_follows_rho():
-    explorer = widgets.gaussian_2d_explorer()
+    explorer = explorers.gaussian_2d_explorer()
     explorer.rho.value = 0.6
     assert explorer.drawn["angle"] == pytest.approx(45.0)
     explorer.rho.value = -0.6
@@ -97,7 +97,7 @@ def test_ellipse_angle_follows_rho():
 
 
 def test_covariance_and_ellipse_axes_follow_the_sliders():
-    explorer = widgets.gaussian_2d_explorer()
+    explorer = explorers.gaussian_2d_explorer()
     explorer.sigma_1.value = 1.5
     explorer.sigma_2.value = 0.5
     explorer.rho.value = 0.4
@@ -111,7 +111,7 @@ def test_covariance_and_ellipse_axes_follow_the_sliders():
 
 
 def test_covariance_from_correlation():
-    np.testing.assert_allclose(widgets.covariance_from_correlation(2.0, 3.0, -0.5),
+    np.testing.assert_allclose(explorers.covariance_from_correlation(2.0, 3.0, -0.5),
                                [[4.0, -3.0], [-3.0, 9.0]])
 
 
@@ -148,15 +148,15 @@ def test_probe_rejects_data_that_are_not_2d(iris_fit):
     X4, _, _ = gt.load_iris_all()
     params = gt.initial_params(X4, 2, random_state=0)
     with pytest.raises(ValueError, match="2-D"):
-        widgets.responsibility_probe(X4, params)
+        explorers.responsibility_probe(X4, params)
 
 
 # ----------------------------------------------------------------------------- all explorers
 def all_explorers(iris_fit):
     X, params = iris_fit
-    return {"1-D": (widgets.gaussian_1d_explorer(), "variance", (0.2, 3.5)),
-            "2-D": (widgets.gaussian_2d_explorer(), "rho", (-0.9, 0.9)),
-            "probe": (widgets.responsibility_probe(X, params), "x1", (4.5, 7.5))}
+    return {"1-D": (explorers.gaussian_1d_explorer(), "variance", (0.2, 3.5)),
+            "2-D": (explorers.gaussian_2d_explorer(), "rho", (-0.9, 0.9)),
+            "probe": (explorers.responsibility_probe(X, params), "x1", (4.5, 7.5))}
 
 
 def test_outer_box_has_the_dom_class(iris_fit):
@@ -181,24 +181,24 @@ def test_image_after_a_change_equals_a_fresh_drawing(iris_fit):
     """Blitting leaves no trace of the previous state: the updated image is pixel for pixel
     the image of an explorer made at the new values."""
     X, params = iris_fit
-    moved = widgets.gaussian_1d_explorer()
+    moved = explorers.gaussian_1d_explorer()
     moved.mean.value = 2.0
     moved.variance.value = 0.5
-    fresh = widgets.gaussian_1d_explorer(mean=2.0, variance=0.5)
+    fresh = explorers.gaussian_1d_explorer(mean=2.0, variance=0.5)
     assert np.array_equal(pixels(moved.image.value), pixels(fresh.image.value))
-    moved = widgets.responsibility_probe(X, params, point=(5.0, 3.0))
+    moved = explorers.responsibility_probe(X, params, point=(5.0, 3.0))
     moved.x1.value = 7.0
-    fresh = widgets.responsibility_probe(X, params, point=(7.0, 3.0))
+    fresh = explorers.responsibility_probe(X, params, point=(7.0, 3.0))
     assert np.array_equal(pixels(moved.image.value), pixels(fresh.image.value))
     assert not np.array_equal(pixels(moved.image.value),
-                              pixels(widgets.responsibility_probe(X, params, (5.0, 3.0))
+                              pixels(explorers.responsibility_probe(X, params, (5.0, 3.0))
                                      .image.value))
 
 
 def test_display_shows_the_widget(monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", shown.append)
-    explorer = widgets.gaussian_1d_explorer()
+    explorer = explorers.gaussian_1d_explorer()
     explorer._ipython_display_()
     assert shown == [explorer.widget]
 
