@@ -1,8 +1,18 @@
 """gmm_teach: Gaussian mixtures and the EM algorithm, step by step.
 
-The functions are named after the equations they compute (numbered as in the notebooks):
-gaussian_pdf (1), mvn_pdf / mvn_logpdf (2, 3), e_step (5), mean_log_likelihood (6),
-m_step (7-10), run_em (the loop), initial_params (scikit-learn's four starts).
+Two levels, both imported here with ``import gmm_teach as gt``:
+
+- **The engine**, named after the equations it computes (numbered as in the notebooks):
+  gaussian_pdf, mvn_pdf / mvn_logpdf, GMMParams, e_step, mean_log_likelihood, m_step,
+  initial_params (scikit-learn's four starts), run_em (the loop, returning an EMTrace that
+  keeps every half-step as data), bic / aic.
+- **The notebooks' helpers**: the iris loaders, the figures (draw_gmm, draw_ellipse,
+  scatter_responsibilities, one colour and marker per component), the styles
+  (use_default_style, use_presenter_style) and print_table.
+
+Modules that the notebooks import by name, not re-exported here: ``gmm_teach.explorers``
+(sliders), ``gmm_teach.scrubber`` (the EM scrubber and the kernel-free player),
+``gmm_teach.exercises`` (the checkers), ``gmm_teach.selection`` and ``gmm_teach.collapse``.
 """
 
 from .data import IrisSepal, load_iris_all, load_iris_sepal
@@ -24,37 +34,7 @@ from .em import (
     weighted_log_prob,
 )
 from .params import COVARIANCE_TYPES, GMMParams
-
-__version__ = "0.1.0"
-
-__all__ = [
-    "COVARIANCE_TYPES",
-    "INIT_METHODS",
-    "EMTrace",
-    "GMMParams",
-    "HalfStep",
-    "IrisSepal",
-    "aic",
-    "bic",
-    "cholesky_factor",
-    "e_step",
-    "gaussian_logpdf",
-    "gaussian_pdf",
-    "initial_params",
-    "load_iris_all",
-    "load_iris_sepal",
-    "log_gaussian_prob",
-    "m_step",
-    "mean_log_likelihood",
-    "mvn_logpdf",
-    "mvn_pdf",
-    "predict",
-    "run_em",
-    "sample_log_likelihood",
-    "weighted_log_prob",
-]
-
-from .plotting import (  # noqa: E402
+from .plotting import (
     draw_ellipse,
     draw_gmm,
     ellipse_axes,
@@ -62,7 +42,7 @@ from .plotting import (  # noqa: E402
     responsibility_colors,
     scatter_responsibilities,
 )
-from .style import (  # noqa: E402
+from .style import (
     COLORS,
     MARKERS,
     component_color,
@@ -71,19 +51,48 @@ from .style import (  # noqa: E402
     use_default_style,
     use_presenter_style,
 )
+from .tables import format_table, print_table
 
-__all__ += [
+__version__ = "0.1.0"
+
+__all__ = [
     "COLORS",
+    "COVARIANCE_TYPES",
+    "INIT_METHODS",
     "MARKERS",
+    "EMTrace",
+    "GMMParams",
+    "HalfStep",
+    "IrisSepal",
+    "aic",
+    "bic",
+    "cholesky_factor",
     "component_color",
     "component_marker",
     "draw_ellipse",
     "draw_gmm",
+    "e_step",
     "ellipse_axes",
+    "format_table",
+    "gaussian_logpdf",
+    "gaussian_pdf",
+    "initial_params",
     "label_iris_axes",
+    "load_iris_all",
+    "load_iris_sepal",
+    "log_gaussian_prob",
+    "m_step",
+    "mean_log_likelihood",
+    "mvn_logpdf",
+    "mvn_pdf",
+    "predict",
     "presenter_style",
+    "print_table",
     "responsibility_colors",
+    "run_em",
+    "sample_log_likelihood",
     "scatter_responsibilities",
     "use_default_style",
     "use_presenter_style",
+    "weighted_log_prob",
 ]
