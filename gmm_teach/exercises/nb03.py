@@ -177,17 +177,20 @@ def e_step_cases(rng: np.random.Generator) -> list[Case]:
         params = random_params(rng, K, d)
         cases.append(e_step_case(f"on {N} points, K = {K} components in d = {d}",
                                  _sample(rng, params, N), params, "ordinary"))
-    # tiny scale: log densities near +320 at the centres; a point about 40 standard
-    # deviations out has every a_nk near -480, fine for exp but not after subtracting +320
-    scale = 1e-70
-    params = random_params(rng, 2, 2, scale)
+    # tiny scale: log densities near +320 at the centres; one point placed where its largest
+    # a_nk is 800 below the table's largest (near -480: fine for exp, not after subtracting
+    # the global maximum)
+    params = random_params(rng, 2, 2, 1e-70)
     X = _sample(rng, params, 5)
-    sigma = np.sqrt(np.linalg.eigvalsh(params.covariances[0]).max())
-    away = params.means[0] - params.means[1]
-    X[2] = params.means[0] + np.sqrt(2 * 800) * sigma * away / np.linalg.norm(away)
+    top = gt.weighted_log_prob(X, params).max()
+    direction = rng.normal(size=2)
+    sigma = np.sqrt(np.linalg.eigvalsh(params.covariances).max())
+    steps = params.means[0] + np.outer(np.linspace(0, 200, 4001), direction) * sigma
+    row_max = gt.weighted_log_prob(steps, params).max(axis=1)
+    X[2] = steps[np.argmax(row_max < top - 800)]
     cases.append(e_step_case("on a mixture at a tiny scale (standard deviations near 1e-70, "
-                             "densities near 1e+139) with one point 40 standard deviations "
-                             "out", X, params, "tiny"))
+                             "densities near 1e+139) with one point far out", X, params,
+                             "tiny"))
     params = random_params(rng, 3, 2)
     X = rng.multivariate_normal(params.means[0], params.covariances[0], size=5)
     X[2] = params.means.max(axis=0) + 200 * np.sqrt(params.covariances.max())
@@ -212,8 +215,8 @@ def _rows(a):
 
 E_STEP_MISTAKES = (
     Mistake("subtract each ROW's maximum, `a.max(axis=1, keepdims=True)`, not one maximum "
-            "of the whole table: a row far below the largest value (here a point 40 standard "
-            "deviations out, on a mixture whose densities are huge) underflows to 0/0 = NaN "
+            "of the whole table: a row far below the largest value (here a point far out, on a "
+            "mixture whose densities are huge) underflows to 0/0 = NaN "
             "after subtracting the global maximum. The log-sum-exp trick (3.3) works row by "
             "row.", test=non_finite_on("tiny"), early=True),
     Mistake("for a point far from every component you get NaN or inf: every pi_k N(x_n | k) "

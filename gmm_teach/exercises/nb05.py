@@ -116,6 +116,9 @@ STOPPING_MISTAKES = (
     Mistake("this sequence never changes by less than tol, so the rule never stops: return "
             "None (careful: `np.argmax` of an all-False array is 0).",
             test=lambda output, case: case.expected[0] is None and output in (0, 1)),
+    Mistake("the change is l_i - l_(i-1) (new minus old): with l_0 = -inf the first change "
+            "is +inf, which never stops the loop; you stopped at the first iteration.",
+            test=lambda output, case: output == 1 and case.expected[0] != 1),
     Mistake("your rule never stopped, but scikit-learn's does: stop at the first iteration i "
             "with |l_i - l_(i-1)| < tol, where l_0 = -inf.",
             test=lambda output, case: output is None),
