@@ -2,6 +2,8 @@
 non-finite, complex and odd outputs, exceptions without gmm_teach's frames, and "not attempted"
 only for the skeleton's own NotImplementedError."""
 
+import os
+import signal
 import threading
 import time
 
@@ -64,6 +66,17 @@ def test_a_kernel_interrupt_becomes_a_message():
     feedback = exercises.check_gaussian_pdf(interrupted, seed=0)
     assert feedback.message.startswith("Interrupted: ")
     assert "gmm_teach" not in feedback.message
+
+
+def test_a_real_interrupt_signal_stops_a_loop_and_becomes_a_message():
+    """As the kernel's stop button does: SIGINT while the student's loop runs."""
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    start = time.perf_counter()
+    feedback = exercises.check_gaussian_pdf(never_returns, seed=0)
+    timer.join()
+    assert feedback.message.startswith("Interrupted: ")
+    assert time.perf_counter() - start < engine.TIME_LIMIT
 
 
 @pytest.mark.parametrize(("function", "argument"), [

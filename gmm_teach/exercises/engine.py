@@ -419,33 +419,42 @@ def check(exercise: Exercise, f: Callable, seed=None, time_limit: float = TIME_L
     if not callable(f):
         return Feedback(False, f"Not yet: pass your function itself (its name, without "
                                f"parentheses), not a {type(f).__name__}.")
-    code = getattr(f, "__code__", None)
-    for case in cases_of(exercise, seed):
-        where = case.description
-        args = tuple(_deep_copy(a) for a in case.args)
-        untouched = tuple(_deep_copy(a) for a in case.args)
-        try:
-            output = _call(f, args, time_limit)
-        except _TimeUp:
-            return Feedback(False, _TOO_SLOW.format(limit=time_limit, where=where))
-        except KeyboardInterrupt:
-            return Feedback(False, _INTERRUPTED.format(where=where))
-        except NotImplementedError as error:
-            if _raised_by_own_body(error, code):
-                return Feedback(False, f"Not attempted yet: {exercise.task} Replace the line "
-                                       "`raise NotImplementedError(...)` with your code and "
-                                       "run the cell again.")
-            return _error_feedback(error, code, where, exercise.error_hints)
-        except Exception as error:  # noqa: BLE001 - every student error becomes a hint
-            return _error_feedback(error, code, where, exercise.error_hints)
-        for name, before, after in zip(exercise.argument_names, untouched, args, strict=True):
-            if not _same(before, after):
-                return Feedback(False, f"Not yet, {where}: your function changed its argument "
-                                       f"`{name}` in place (the caller's data!). Work on a "
-                                       f"copy, e.g. `{name} = {name}.copy()` or "
-                                       "`list(...)`, or build new arrays instead of "
-                                       "assigning into it (`+=`, `[...] =`, `.sort()`).")
-        feedback = _judge(output, exercise, case)
-        if feedback is not None:
-            return feedback
+    try:
+        for case in cases_of(exercise, seed):
+            feedback = _check_case(exercise, f, case, time_limit)
+            if feedback is not None:
+                return feedback
+    except KeyboardInterrupt:                      # between two calls of the function
+        return Feedback(False, "Interrupted: the check stopped before it finished. Run the "
+                               "cell again when you are ready.")
     return Feedback(True, f"Correct: {exercise.correct}")
+
+
+def _check_case(exercise: Exercise, f: Callable, case: Case, time_limit: float,
+                ) -> Feedback | None:
+    code = getattr(f, "__code__", None)
+    where = case.description
+    args = tuple(_deep_copy(a) for a in case.args)
+    untouched = tuple(_deep_copy(a) for a in case.args)
+    try:
+        output = _call(f, args, time_limit)
+    except _TimeUp:
+        return Feedback(False, _TOO_SLOW.format(limit=time_limit, where=where))
+    except KeyboardInterrupt:
+        return Feedback(False, _INTERRUPTED.format(where=where))
+    except NotImplementedError as error:
+        if _raised_by_own_body(error, code):
+            return Feedback(False, f"Not attempted yet: {exercise.task} Replace the line "
+                                   "`raise NotImplementedError(...)` with your code and run "
+                                   "the cell again.")
+        return _error_feedback(error, code, where, exercise.error_hints)
+    except Exception as error:  # noqa: BLE001 - every student error becomes a hint
+        return _error_feedback(error, code, where, exercise.error_hints)
+    for name, before, after in zip(exercise.argument_names, untouched, args, strict=True):
+        if not _same(before, after):
+            return Feedback(False, f"Not yet, {where}: your function changed its argument "
+                                   f"`{name}` in place (the caller's data!). Work on a copy, "
+                                   f"e.g. `{name} = {name}.copy()` or `list(...)`, or build new "
+                                   "arrays instead of assigning into it (`+=`, `[...] =`, "
+                                   "`.sort()`).")
+    return _judge(output, exercise, case)
