@@ -177,3 +177,32 @@ def test_reference_solution_and_names():
         assert exercises.check(exercises.EXERCISES[name], exercises.reference(name), 0)
     with pytest.raises(ValueError, match="unknown exercise 'nope'"):
         exercises.reference("nope")
+
+
+def _spoiled(name, change):
+    """The model answer with `change` applied to its first (array) output."""
+    def function(*args):
+        output = exercises.reference(name)(*args)
+        if isinstance(output, tuple):
+            return (change(np.asarray(output[0], dtype=float)), *output[1:])
+        return change(np.asarray(output, dtype=float))
+    return function
+
+
+NUMERIC = [n for n in exercises.EXERCISE_NAMES if n != "stopping_rule"]
+
+
+@pytest.mark.parametrize("name", NUMERIC)
+def test_every_exercise_names_nan_and_rejects_complex(name):
+    check = getattr(exercises, f"check_{name}")
+    nan = check(_spoiled(name, lambda a: a * np.nan), seed=4).message
+    assert "contains NaN" in nan, nan
+    complex_ = check(_spoiled(name, lambda a: a + 1e-3j), seed=4).message
+    assert "is complex" in complex_, complex_
+    assert check(_spoiled(name, lambda a: a), seed=4).correct
+
+
+@pytest.mark.parametrize("output", [3.5, 2 + 0j, "3", True, [3]])
+def test_the_stopping_rule_wants_an_int_or_none(output):
+    message = exercises.check_stopping_rule(lambda s, t: output, seed=0).message
+    assert message.startswith("Not yet") and "iteration number" in message
