@@ -276,3 +276,15 @@ def test_the_notebook_solution_is_the_model_answer_and_passes(name):
     assert all(getattr(exercises, f"check_{name}")(function, seed=s) for s in range(20))
     assert "Not attempted yet" in str(getattr(exercises, f"check_{name}")(
         solution_function(skeleton.source, name)[0]))
+
+
+def test_rows_and_columns_agree_in_2_x_2_only_as_the_exercise_text_says():
+    """eigh's V is symmetric for 2 x 2 covariances, so the rows slip passes the 2 x 2 case and
+    is caught on a 3 x 3 one."""
+    for seed in range(50):
+        cases = exercises.cases_of(exercises.EXERCISES["ellipse_axes"], seed)
+        V = np.linalg.eigh(cases[0].args[0])[1]
+        assert V.shape == (2, 2) and np.array_equal(V, V.T)
+        assert all(len(case.args[0]) == 3 for case in cases[1:])
+        message = exercises.check_ellipse_axes(axes_rows, seed=seed).message
+        assert "3 x 3" in message.split(":")[0] and "ROWS" in message
