@@ -206,3 +206,34 @@ def test_every_exercise_names_nan_and_rejects_complex(name):
 def test_the_stopping_rule_wants_an_int_or_none(output):
     message = exercises.check_stopping_rule(lambda s, t: output, seed=0).message
     assert message.startswith("Not yet") and "iteration number" in message
+
+
+def test_a_loop_that_swallows_the_first_alarm_is_still_stopped():
+    def stubborn(x, mean, variance):
+        try:
+            while True:
+                pass
+        except BaseException:                   # a bare `except:` around the loop
+            pass
+        while True:
+            pass
+
+    start = time.perf_counter()
+    feedback = engine.check(exercises.EXERCISES["gaussian_pdf"], stubborn, seed=0,
+                            time_limit=0.5)
+    assert feedback.message.startswith("Too slow: ")
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(("function", "advice"), [
+    (lambda x, mean: x, "keep the parameters of the skeleton"),
+    (lambda x, mean, variance: int(input("variance? ")), "`input()` cannot ask"),
+])
+def test_common_errors_get_their_advice(function, advice, monkeypatch):
+    def no_stdin(prompt=""):
+        raise NotImplementedError("raw_input was called, but this frontend does not support "
+                                  "input requests.")
+
+    monkeypatch.setattr("builtins.input", no_stdin)
+    message = exercises.check_gaussian_pdf(function, seed=0).message
+    assert message.startswith("Error: ") and advice in message, message

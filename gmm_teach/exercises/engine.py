@@ -152,7 +152,8 @@ def _call_with_signal(f: Callable, args: tuple, limit: float):
         raise _TimeUp
 
     previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit)
+    signal.setitimer(signal.ITIMER_REAL, limit, 0.25)   # again every 0.25 s, should a bare
+    #                                                     `except:` swallow the first alarm
     try:
         return f(*args)
     finally:
@@ -204,6 +205,10 @@ _COMMON_ERROR_HINTS = (
     ("nonetype", "some variable is None; did a helper function forget its `return`?"),
     ("singular matrix", "`np.linalg.inv` and `solve` cannot invert this covariance; the "
      "Cholesky factor (`np.linalg.cholesky`) works wherever the covariance is positive definite"),
+    ("positional argument", "keep the parameters of the skeleton's `def` line: the check "
+     "calls your function with exactly those arguments"),
+    ("input request", "`input()` cannot ask for text while the check runs; take every value "
+     "from the function's arguments"),
 )
 
 
