@@ -237,3 +237,9 @@ def test_common_errors_get_their_advice(function, advice, monkeypatch):
     monkeypatch.setattr("builtins.input", no_stdin)
     message = exercises.check_gaussian_pdf(function, seed=0).message
     assert message.startswith("Error: ") and advice in message, message
+
+
+@pytest.mark.parametrize("seed", ["abc", -1, 1.5, True])
+def test_a_bad_seed_is_a_type_error_naming_it(seed):
+    with pytest.raises(TypeError, match="seed must be None"):
+        exercises.check_gaussian_pdf(nb01.gaussian_pdf, seed=seed)

@@ -408,7 +408,11 @@ def cases_of(exercise: Exercise, seed=None) -> list[Case]:
     """The exercise's cases for this seed (fresh ones for seed=None). The 50-digit answers
     of an integer seed are kept (up to 1000 cases lists), so checking many functions on the
     same seeds stays fast; the student's function gets deep copies anyway."""
-    if not isinstance(seed, int | np.integer):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
+                             or seed < 0):
+        raise TypeError(f"seed must be None (fresh cases) or a non-negative int, got "
+                        f"{seed!r}.")
+    if seed is None:
         return exercise.cases(np.random.default_rng(seed))
     key = (exercise.name, int(seed))
     if key not in _CACHE:
