@@ -51,8 +51,6 @@ EXERCISES: dict[str, Exercise] = {exercise.name: exercise for exercise in (
     nb05.STOPPING_RULE, nb05.BIC,
 )}
 EXERCISE_NAMES = tuple(EXERCISES)
-NOTEBOOK_OF = {name: f"0{module.__name__[-1]}" for module in (nb01, nb02, nb03, nb04, nb05)
-               for name in module.__all__ if name in EXERCISES}
 
 
 def _exercise(name: str) -> Exercise:

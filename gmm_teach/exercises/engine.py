@@ -8,7 +8,8 @@ then, case by case:
 
 1. calls the function on deep copies of the arguments, with a time limit per call
    (``TIME_LIMIT`` seconds: SIGALRM on POSIX in the main thread, which interrupts a pure-Python
-   loop; a watching thread elsewhere), turning an interrupt (Ctrl-C, the stop button) into a
+   loop; elsewhere a watching thread, which answers in time but cannot stop the function, so
+   it finishes in the background), turning an interrupt (Ctrl-C, the stop button) into a
    message;
 2. compares the arguments with untouched copies: a function that changed one is told which;
 3. judges the output: None, complex or non-numeric first, then NaN/inf, then shape and type,
