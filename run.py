@@ -4,6 +4,11 @@
     python3 run.py lab     # open the notebooks in JupyterLab (on 00_index.ipynb)
     python3 run.py test    # run every test: unit tests, nbval over every notebook, browser tests
 
+For instructors (standard library only, no set-up; see course/):
+
+    python3 run.py student-copies SRC OUT   # the notebooks of SRC without the model answers
+    python3 run.py assignments OUT          # the exercises as an nbgrader course folder
+
 Both commands first create ``.venv/`` beside this file and install gmm_teach with the
 versions pinned in ``constraints.txt``; they re-install only when ``pyproject.toml`` or
 ``constraints.txt`` change. Extra arguments after ``test`` go to pytest
@@ -13,6 +18,7 @@ versions pinned in ``constraints.txt``; they re-install only when ``pyproject.to
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -48,7 +54,22 @@ def ensure_environment() -> None:
           flush=True)
     pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "-c", "constraints.txt", "-e", ".[test]"], cwd=ROOT, check=True)
+    switch_off_grading_extensions()
     STAMP.write_text(wanted)
+
+
+def switch_off_grading_extensions() -> None:
+    """nbgrader (a test tool here) enables its server and JupyterLab extensions in .venv;
+    switch them off so that `lab` shows the course only (config files in .venv/etc)."""
+    etc = VENV / "etc" / "jupyter"
+    server = {f"nbgrader.server_extensions.{name}": False for name in (
+        "formgrader", "validate_assignment", "assignment_list", "course_list")}
+    for path, config in ((etc / "jupyter_server_config.d" / "zz-gmm-teach.json",
+                          {"ServerApp": {"jpserver_extensions": server}}),
+                         (etc / "labconfig" / "page_config.json",
+                          {"disabledExtensions": {"@jupyter/nbgrader": True}})):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(config, indent=1) + "\n")
 
 
 def lab_command(rest=()) -> list[str]:
@@ -57,7 +78,15 @@ def lab_command(rest=()) -> list[str]:
     return [str(PYTHON), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}", INDEX, *rest]
 
 
+INSTRUCTOR_COMMANDS = {"student-copies": "course.student_copies",
+                       "assignments": "course.assignments"}
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] in INSTRUCTOR_COMMANDS:
+        import importlib
+        sys.path.insert(0, str(ROOT))
+        return importlib.import_module(INSTRUCTOR_COMMANDS[argv[0]]).main(argv[1:])
     if not argv or argv[0] not in {"lab", "test"}:
         print(__doc__)
         return 2
