@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
 import pytest
-from notebook_support import code_cells, player_parts, run_cells
+from notebook_support import code_cells, markdown_text, player_parts, run_cells
 from PIL import Image
 
 import gmm_teach as gt
@@ -194,3 +194,29 @@ def test_the_player_cell_builds_the_player_from_the_trace(built):
     frames, captions = player_parts(player.data)
     assert len(frames) == len(captions) == 2 * trace.n_iter
     assert f"mean log-likelihood {trace.mean_log_likelihood(-1):.4f}" in captions[-1]
+
+
+# ----------------------------------------------------------------------------- the prose
+def test_the_covariance_gradient_is_bridged_from_notebook_01(notebook):
+    text = markdown_text(notebook)
+    bridge = text[text.index("**Covariances, first in one dimension.**"):
+                  text.index("**Weights, with a Lagrange multiplier.**")]
+    assert "notebook 01's derivative (1.2)" in bridge and "\\tag{4.3}" in bridge
+    assert bridge.index("For $d = 1$") < bridge.index("In $d$ dimensions")
+
+
+def test_what_em_is_not_is_stated_where_em_is_introduced(notebook):
+    text = markdown_text(notebook)
+    box = text.index("> **What EM is not.**")
+    assert text.index("That iteration is the EM algorithm") < box < text.index("### The E-step")
+    assert "expected* complete-data log-likelihood" in text[box:]
+
+
+def test_the_ridge_costs_far_below_the_printed_digits_on_iris(iris_trace):
+    """The prose: the ridge can cost about (reg_covar / s)^2 / 4 per flower, 'far below
+    anything printed here'; and the curve printed never decreases."""
+    X, trace = iris_trace
+    smallest = min(np.linalg.eigvalsh(p.covariances).min() for p in trace.params)
+    assert (trace.reg_covar / smallest) ** 2 / 4 < 1e-8
+    curve = [trace.mean_log_likelihood(i) for i in range(trace.n_iter + 1)]
+    assert np.all(np.diff(curve) > 1e-4)

@@ -94,8 +94,3 @@ def test_the_margin_is_a_few_percent_and_shows_in_the_third_decimal():
     assert digits[0][:5] == digits[1][:5] and digits[0][5] != digits[1][5]  # -1.49|9 vs -1.49|8
     assert "which shows in the third decimal" in markdown_text(NOTEBOOK)
 
-
-def test_what_em_is_not_is_stated_where_em_is_introduced():
-    text = markdown_text(read_notebook("04"))
-    assert "> **What EM is not.**" in text
-    assert "expected* complete-data log-likelihood" in text
