@@ -4,7 +4,7 @@ Equations are numbered by notebook: (n.k) is the k-th numbered equation of noteb
 reading order, defined once by a ``\\tag{n.k}`` in notebook n and cited everywhere else (in any
 notebook and in gmm_teach's docstrings and comments) as "(n.k)" or "eq. (n.k)". Components are
 numbered from 1 wherever a student reads them. This file reads every notebook (all
-``notebooks/NN_*.ipynb``) and every ``gmm_teach/**/*.py`` and fails on:
+``notebooks/NN_*.ipynb``), every ``gmm_teach/**/*.py`` and the README, and fails on:
 
 - a ``\\tag`` that is not of the form n.k, is in a notebook other than n, is defined twice, or
   breaks the reading order n.1, n.2, ...;
@@ -90,6 +90,7 @@ def collect():
                 pieces.append((where, "code", cell.source))
                 pieces += [(where, "comment", c) for c in code_comments(cell.source)]
                 pieces += [(where + " output", "output", t) for t in text_outputs(cell)]
+    pieces.append(("README.md", "markdown", (ROOT / "README.md").read_text()))
     for path in MODULES:
         source = path.read_text()
         where = str(path.relative_to(ROOT))
