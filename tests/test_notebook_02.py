@@ -49,3 +49,10 @@ def test_the_singular_case_names_the_problem_and_the_fix():
     printed = "".join(o.text for o in cell_with(NOTEBOOK, "cov_singular = R @").outputs)
     assert "np.linalg.inv:  LinAlgError: Singular matrix" in printed
     assert "gt.mvn_logpdf: ValueError: cov is not positive definite" in printed
+
+
+def test_the_far_point_density_is_far_below_the_smallest_double():
+    assert "$e^{-800} \\approx 4 \\times 10^{-348}$" in markdown_text(NOTEBOOK)
+    exponent = -800 / np.log(10)  # e^-800 = 10^exponent
+    assert round(10 ** (exponent - np.floor(exponent))) == 4 and np.floor(exponent) == -348
+    assert np.exp(-800.0) == 0.0 and 1e-323 > np.nextafter(0.0, 1.0) > 1e-324  # ~5e-324

@@ -220,3 +220,12 @@ def test_the_ridge_costs_far_below_the_printed_digits_on_iris(iris_trace):
     assert (trace.reg_covar / smallest) ** 2 / 4 < 1e-8
     curve = [trace.mean_log_likelihood(i) for i in range(trace.n_iter + 1)]
     assert np.all(np.diff(curve) > 1e-4)
+
+
+def test_the_long_runs_small_component_is_a_thin_streak(iris_trace):
+    X, trace = iris_trace
+    long_run = gt.run_em(X, trace.params[0], tol=1e-8, max_iter=1000)
+    weights = long_run.final.weights
+    assert np.argmin(weights) == 1 and np.argmax(weights) == 0  # components 2 and 1 in the prose
+    low, high = np.linalg.eigvalsh(long_run.final.covariances[1])
+    assert 5.5 < np.sqrt(high / low) < 6.5  # "about six times as long as it is wide"
