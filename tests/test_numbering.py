@@ -9,8 +9,9 @@ numbered from 1 wherever a student reads them. This file reads every notebook (a
 - a ``\\tag`` that is not of the form n.k, is in a notebook other than n, is defined twice, or
   breaks the reading order n.1, n.2, ...;
 - a reference (n.k) that no notebook defines;
-- an old-style bare equation reference: "eq. (5)", "equation (5)", "(7)-(10)", "(5), (6)" and
-  "(N)" alone in markdown or in gmm_teach's docstrings and comments (N <= 17, the old numbers);
+- an old-style bare equation reference: "eq. (5)", "equation (5)", "(7)-(10)", "(5), (6)"
+  anywhere (code, strings, outputs), and "(N)" alone in markdown or in gmm_teach's docstrings
+  and comments (N <= 17, the old numbers);
 - "component 0" in markdown, code, text outputs and the package.
 """
 
@@ -176,8 +177,8 @@ def old_style_references(kind: str, text: str) -> list[str]:
 def test_no_old_style_equation_references():
     old = []
     for where, kind, text in PIECES:
-        if kind == "module":
-            continue  # its docstrings and comments are pieces of their own
+        # a module's docstrings and comments are pieces of their own; its whole text is read
+        # for citations in strings too ("eq. (6)" in a figure title)
         old += [f"{where} ({kind}): {hit!r}" for hit in old_style_references(kind, text)]
     assert not old, "cite equations as (n.k): " + "; ".join(sorted(set(old)))
 
