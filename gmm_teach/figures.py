@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.lines import Line2D
 
+from ._checks import as_float_array, as_samples
+from .em import EMTrace
 from .params import GMMParams
 from .plotting import draw_gmm, label_iris_axes, scatter_responsibilities
 from .style import COLORS, component_color, component_marker
@@ -29,6 +31,22 @@ __all__ = [
     "scatter_species",
 ]
 
+def _vector(value, name: str, length: int | None = None, what: str = "") -> np.ndarray:
+    """value as a 1-D float array (of the given length), or a ValueError naming it."""
+    array = as_float_array(value, name)
+    if array.ndim != 1 or (length is not None and len(array) != length):
+        shape = "a 1-D array" if length is None else f"a 1-D array of {length} {what}"
+        raise ValueError(f"{name} must be {shape}, got shape {array.shape}.")
+    return array
+
+
+def _params(params, name: str = "params") -> GMMParams:
+    if not isinstance(params, GMMParams):
+        raise TypeError(f"{name} must be a gt.GMMParams (e.g. trace.final), "
+                        f"got {type(params).__name__}.")
+    return params
+
+
 #: Iris species are not mixture components: palette entries 3, 4 and 7 (colour, marker, size
 #: factor), which components 1, 2 and 3 never use, so a species is never taken for a component.
 SPECIES_STYLE = {"setosa": (COLORS[3], "D", 1.0), "versicolor": (COLORS[4], "v", 1.0),
@@ -37,6 +55,8 @@ SPECIES_STYLE = {"setosa": (COLORS[3], "D", 1.0), "versicolor": (COLORS[4], "v",
 
 def plot_curve(ax, x, y, marks=(), *, color=None, title="", xlabel="", ylabel="") -> None:
     """y against x, with vertical lines at `marks`: (position, label, linestyle, colour)."""
+    x = _vector(x, "x")
+    y = _vector(y, "y", len(x), "values, one per x")
     ax.plot(x, y, color=component_color(0) if color is None else color)
     for position, label, linestyle, mark_color in marks:
         ax.axvline(position, color=mark_color, linestyle=linestyle, label=label)
@@ -50,7 +70,13 @@ def plot_curve(ax, x, y, marks=(), *, color=None, title="", xlabel="", ylabel=""
 def draw_eigenvectors(ax, eigenvalues, V, origin=(0.0, 0.0)) -> None:
     """Arrows sqrt(lambda_i) v_i from origin, labelled; V holds the eigenvectors as columns."""
     subscripts = "₁₂₃₄₅₆₇₈₉"
-    origin = np.asarray(origin, dtype=float)
+    eigenvalues = _vector(eigenvalues, "eigenvalues")
+    V = as_float_array(V, "V")
+    if V.shape != (2, len(eigenvalues)) or np.any(eigenvalues < 0):
+        raise ValueError(f"give the eigenvalues (d,) >= 0 and the eigenvectors V as the columns "
+                         f"of a (2, d) array, e.g. from np.linalg.eigh(cov); got eigenvalues "
+                         f"{eigenvalues.tolist()} and V of shape {V.shape}.")
+    origin = _vector(origin, "origin", 2, "coordinates")
     for i, value in enumerate(eigenvalues):
         tip = origin + np.sqrt(value) * V[:, i]
         ax.annotate("", xy=tip, xytext=origin,
@@ -66,8 +92,11 @@ def component_handles(params_or_k, label="component {k}", **style) -> list:
     and, when params are given, pi (its weight)."""
     if isinstance(params_or_k, GMMParams):
         weights = params_or_k.weights
-    else:
+    elif isinstance(params_or_k, int | np.integer) and params_or_k > 0:
         weights = [None] * int(params_or_k)
+    else:
+        raise TypeError("params_or_k must be a gt.GMMParams or a positive number of "
+                        f"components, got {params_or_k!r}.")
     style = {"linestyle": "none", "markersize": 9, "markeredgecolor": "0.25", **style}
     marker = style.pop("marker", None)
     return [Line2D([], [], marker=marker or component_marker(k),
@@ -84,6 +113,11 @@ def ellipse_handles() -> list:
 def plot_mixture_contours(ax, g1, g2, density, params: GMMParams) -> None:
     """Filled contours of a 2-D mixture density on the grid (g1, g2), with each component's
     1- and 2-sigma ellipses and a legend giving the weights."""
+    params = _params(params)
+    density = as_float_array(density, "density")
+    if density.size != np.size(g1) or np.shape(g1) != np.shape(g2):
+        raise ValueError(f"g1, g2 (from np.meshgrid) and density must have the same number of "
+                         f"points; got {np.shape(g1)}, {np.shape(g2)} and {density.shape}.")
     filled = ax.contourf(g1, g2, density.reshape(g1.shape), levels=14, cmap="Greys")
     ax.figure.colorbar(filled, ax=ax, label="p(x)", shrink=0.8)
     draw_gmm(ax, params, n_std=(1, 2), linewidth=2)
@@ -99,7 +133,12 @@ def scatter_by_label(ax, X, labels, label="component {k}: {n} points", *, size=1
                      alpha=0.6, **kwargs) -> None:
     """Scatter X coloured by a label 0..K-1 (drawn as component k = label + 1); the legend
     label is formatted with k and n, the number of points with that label."""
-    labels = np.asarray(labels)
+    X = as_samples(X)
+    labels = _vector(labels, "labels", len(X), "labels, one per row of X")
+    if np.any(labels < 0) or np.any(labels != np.round(labels)):
+        raise ValueError("labels must be whole numbers 0..K-1 (e.g. gm.predict(X)), got "
+                         f"{sorted(set(labels.tolist()))[:5]}.")
+    labels = labels.astype(int)
     for index in range(int(labels.max()) + 1):
         mine = labels == index
         ax.scatter(X[mine, 0], X[mine, 1], s=size, color=component_color(index),
@@ -109,6 +148,13 @@ def scatter_by_label(ax, X, labels, label="component {k}: {n} points", *, size=1
 
 def scatter_species(ax, X, species, size=36) -> None:
     """Scatter the iris flowers by species, in SPECIES_STYLE (not the components' colours)."""
+    X = as_samples(X)
+    species = np.asarray(species)
+    unknown = sorted(set(species.tolist()) - set(SPECIES_STYLE))
+    if species.shape != (len(X),) or unknown:
+        raise ValueError(f"species must name the species of each row of X ({len(X)} names "
+                         f"from {list(SPECIES_STYLE)}, as gt.load_iris_sepal() returns them); "
+                         f"got shape {species.shape}" + (f" and {unknown[:3]}" if unknown else ""))
     for name, (colour, marker, factor) in SPECIES_STYLE.items():
         mine = np.asarray(species) == name
         ax.scatter(X[mine, 0], X[mine, 1], color=colour, marker=marker, s=size * factor,
@@ -118,7 +164,14 @@ def scatter_species(ax, X, species, size=36) -> None:
 def plot_joints_and_posterior(ax, ax_bars, x_grid, terms, x0, joint, posterior) -> None:
     """Left: the weighted components pi_k N(x | k) (columns of terms), their sum p(x), and
     the joints at x0 as markers (the star is their sum). Right: the posterior at x0 as bars."""
+    x_grid = _vector(x_grid, "x_grid")
+    terms = as_float_array(terms, "terms")
+    if terms.ndim != 2 or len(terms) != len(x_grid):
+        raise ValueError(f"terms must be (M, K): pi_k N(x | k) on the M points of x_grid "
+                         f"({len(x_grid)}), got shape {terms.shape}.")
     K = terms.shape[1]
+    joint = _vector(joint, "joint", K, "joints pi_k N(x0 | k)")
+    posterior = _vector(posterior, "posterior", K, "posteriors")
     for k in range(K):
         ax.plot(x_grid, terms[:, k], color=component_color(k),
                 label=f"π{k + 1} N(x | k = {k + 1})")
@@ -145,6 +198,9 @@ def plot_em_progress(ax, ax_gain, trace) -> None:
     """Left: the mean log-likelihood (4.6) of params[0..n_iter], with trace.lower_bound
     (params[n_iter - 1]) and the final score marked. Right: the increase per iteration on a
     log scale, with tol and the iteration that stopped the loop by (5.1)."""
+    if not isinstance(trace, EMTrace) or trace.n_iter < 2:
+        raise ValueError("trace must be a gt.run_em(...) result with at least 2 iterations "
+                         f"(the increase needs two changes), got {trace!r:.80}.")
     n = trace.n_iter
     steps = np.arange(n + 1)
     curve = np.array([trace.mean_log_likelihood(i) for i in steps])
@@ -170,6 +226,7 @@ def plot_em_progress(ax, ax_gain, trace) -> None:
 def plot_fit(ax, X, params: GMMParams, resp, title, size=26) -> None:
     """The flowers coloured by their responsibilities under params, its ellipses, a legend
     with each component's weight, and the iris axis labels."""
+    params = _params(params)
     scatter_responsibilities(ax, X, resp, size=size)
     draw_gmm(ax, params)
     label_iris_axes(ax, title)

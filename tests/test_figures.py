@@ -82,3 +82,32 @@ def test_plot_curve_and_eigenvectors(ax):
     assert ax.get_legend().get_texts()[0].get_text() == "peak"
     figures.draw_eigenvectors(ax, np.array([1.0, 4.0]), np.eye(2))
     assert [t.get_text() for t in ax.texts if t.get_text()] == ["√λ₁ v₁", "√λ₂ v₂"]
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda ax: figures.scatter_by_label(ax, np.zeros((3, 2)), [0, 1]), ValueError,
+     "labels must be a 1-D array of 3 labels"),
+    (lambda ax: figures.scatter_by_label(ax, np.zeros((2, 2)), [0, -1]), ValueError,
+     "labels must be whole numbers 0..K-1"),
+    (lambda ax: figures.scatter_species(ax, np.zeros((2, 2)), ["setosa", "rose"]), ValueError,
+     r"species must name the species of each row of X.*'rose'"),
+    (lambda ax: figures.plot_curve(ax, [0, 1, 2], [0, 1]), ValueError,
+     "y must be a 1-D array of 3 values"),
+    (lambda ax: figures.draw_eigenvectors(ax, [1.0, -1.0], np.eye(2)), ValueError,
+     "eigenvalues"),
+    (lambda ax: figures.component_handles(0), TypeError, "params_or_k must be"),
+    (lambda ax: figures.plot_mixture_contours(ax, np.zeros((2, 2)), np.zeros((2, 2)),
+                                              np.zeros(3), gt.GMMParams([1.0], [[0, 0]],
+                                                                        [np.eye(2)])),
+     ValueError, "the same number of points"),
+    (lambda ax: figures.plot_fit(ax, np.zeros((2, 2)), "params", np.ones((2, 1)), "t"),
+     TypeError, "params must be a gt.GMMParams"),
+    (lambda ax: figures.plot_em_progress(ax, ax, "trace"), ValueError,
+     "trace must be a gt.run_em"),
+    (lambda ax: figures.plot_joints_and_posterior(ax, ax, [0, 1], np.ones((3, 2)), 0.5,
+                                                  [1, 1], [0.5, 0.5]), ValueError,
+     r"terms must be \(M, K\)"),
+])
+def test_bad_input_names_the_argument(ax, call, error, match):
+    with pytest.raises(error, match=match):
+        call(ax)
