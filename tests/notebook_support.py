@@ -113,8 +113,8 @@ def drawn_axes(figure) -> list:
 
 
 def check_figures_titled_and_labelled(per_cell) -> int:
-    """Every figure has a title and labelled axes (iris axes in cm) and was stored as a PNG;
-    returns the number of figures."""
+    """Every figure has a title and labelled axes (iris axes in cm), no "component 0" in any
+    title, label, text or legend, and was stored as a PNG; returns the number of figures."""
     n_figures = 0
     for cell, shown in per_cell:
         stored = [o for o in cell.outputs if "image/png" in o.get("data", {})]
@@ -122,6 +122,14 @@ def check_figures_titled_and_labelled(per_cell) -> int:
         for figure in shown:
             n_figures += 1
             suptitle = figure._suptitle.get_text() if figure._suptitle else ""
+            words = [suptitle, *(t.get_text() for t in figure.texts)]
+            for ax in figure.axes:
+                legend = ax.get_legend()
+                words += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(),
+                          *(t.get_text() for t in ax.texts),
+                          *(t.get_text() for t in (legend.get_texts() if legend else []))]
+            assert not [w for w in words if re.search(r"(?i)\bcomponent\s+0\b", w)], (
+                "components are numbered from 1 in figures", cell.source[:80])
             for ax in drawn_axes(figure):
                 assert ax.get_title() or suptitle, cell.source[:80]
                 assert ax.get_xlabel() and ax.get_ylabel(), (cell.source[:80], ax.get_title())

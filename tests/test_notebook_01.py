@@ -9,7 +9,12 @@ import itertools
 
 import matplotlib.pyplot as plt
 import numpy as np
-from notebook_support import markdown_text, read_notebook
+from notebook_support import (
+    check_figures_titled_and_labelled,
+    markdown_text,
+    read_notebook,
+    run_notebook_figures,
+)
 
 import gmm_teach as gt
 from gmm_teach import explorers
@@ -56,3 +61,7 @@ def test_the_simulated_bias_follows_n_minus_1_over_n():
     assert [row[0] for row in rows] == ["2", "3", "5", "10", "20", "100"]
     for _, theory, mle, unbiased in rows:
         assert abs(float(mle) - float(theory)) < 0.05 and abs(float(unbiased) - 4) < 0.05
+
+
+def test_every_figure_is_stored_titled_and_labelled():
+    assert check_figures_titled_and_labelled(run_notebook_figures("01")) > 0

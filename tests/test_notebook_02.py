@@ -9,7 +9,15 @@ inverse's.
 
 import numpy as np
 import pytest
-from notebook_support import IGNORE, cell_with, markdown_text, read_notebook, run_cells
+from notebook_support import (
+    IGNORE,
+    cell_with,
+    check_figures_titled_and_labelled,
+    markdown_text,
+    read_notebook,
+    run_cells,
+    run_notebook_figures,
+)
 
 NOTEBOOK = read_notebook("02")
 
@@ -56,3 +64,7 @@ def test_the_far_point_density_is_far_below_the_smallest_double():
     exponent = -800 / np.log(10)  # e^-800 = 10^exponent
     assert round(10 ** (exponent - np.floor(exponent))) == 4 and np.floor(exponent) == -348
     assert np.exp(-800.0) == 0.0 and 1e-323 > np.nextafter(0.0, 1.0) > 1e-324  # ~5e-324
+
+
+def test_every_figure_is_stored_titled_and_labelled():
+    assert check_figures_titled_and_labelled(run_notebook_figures("02")) > 0
