@@ -17,7 +17,14 @@ import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
 import pytest
-from notebook_support import code_cells, markdown_text, player_parts, run_cells
+from notebook_support import (
+    check_figures_titled_and_labelled,
+    code_cells,
+    markdown_text,
+    player_parts,
+    run_cells,
+    run_notebook_figures,
+)
 from PIL import Image
 
 import gmm_teach as gt
@@ -229,3 +236,7 @@ def test_the_long_runs_small_component_is_a_thin_streak(iris_trace):
     assert np.argmin(weights) == 1 and np.argmax(weights) == 0  # components 2 and 1 in the prose
     low, high = np.linalg.eigvalsh(long_run.final.covariances[1])
     assert 5.5 < np.sqrt(high / low) < 6.5  # "about six times as long as it is wide"
+
+
+def test_every_figure_is_stored_titled_and_labelled():
+    assert check_figures_titled_and_labelled(run_notebook_figures("04")) == 4
