@@ -2,12 +2,12 @@
 
 Equations (numbered as in the notebooks):
 
-(1)  N(x | mu, sigma^2) = exp(-(x - mu)^2 / (2 sigma^2)) / sqrt(2 pi sigma^2)
-(2)  N(x | mu, Sigma)   = (2 pi)^(-d/2) |Sigma|^(-1/2) exp(-1/2 (x - mu)^T Sigma^(-1) (x - mu))
-(3)  with Sigma = L L^T (Cholesky) and z = L^(-1) (x - mu):
+(1.1)  N(x | mu, sigma^2) = exp(-(x - mu)^2 / (2 sigma^2)) / sqrt(2 pi sigma^2)
+(2.1)  N(x | mu, Sigma)   = (2 pi)^(-d/2) |Sigma|^(-1/2) exp(-1/2 (x - mu)^T Sigma^(-1) (x - mu))
+(2.2)  with Sigma = L L^T (Cholesky) and z = L^(-1) (x - mu):
      log N(x | mu, Sigma) = -1/2 (d log(2 pi) + z^T z) - sum_i log L_ii
 
-(3) never forms Sigma^(-1) or |Sigma|: the triangular solve and the log of L's diagonal stay
+(2.2) never forms Sigma^(-1) or |Sigma|: the triangular solve and the log of L's diagonal stay
 accurate when Sigma is nearly singular, and the log keeps far points finite (a density of
 1e-400 underflows to 0, its log -921 does not).
 """
@@ -55,7 +55,7 @@ def _check_1d_arguments(x, mean, variance):
 
 
 def gaussian_logpdf(x, mean=0.0, variance=1.0) -> np.ndarray:
-    """log N(x | mean, variance), elementwise (the log of equation (1)).
+    """log N(x | mean, variance), elementwise (the log of equation (1.1)).
 
     x, mean, variance: scalars or arrays that broadcast together; variance > 0 is the
     variance sigma^2 (not the standard deviation). Returns an array of the broadcast shape.
@@ -68,7 +68,7 @@ def gaussian_logpdf(x, mean=0.0, variance=1.0) -> np.ndarray:
 
 
 def gaussian_pdf(x, mean=0.0, variance=1.0) -> np.ndarray:
-    """N(x | mean, variance) = exp(-(x - mean)^2 / (2 variance)) / sqrt(2 pi variance), eq. (1).
+    """N(x | mean, variance) = exp(-(x - mean)^2 / (2 variance)) / sqrt(2 pi variance), eq. (1.1).
 
     Elementwise over x (any shape); mean and variance broadcast against it.
     """
@@ -112,7 +112,7 @@ def _cholesky(cov: np.ndarray, name: str) -> np.ndarray:
 
 
 def mvn_logpdf(X, mean, cov) -> np.ndarray:
-    """log N(x_n | mean, cov) for each row x_n of X, by equation (3).
+    """log N(x_n | mean, cov) for each row x_n of X, by equation (2.2).
 
     X: (N, d), or (N,) for N samples of one feature. mean: (d,). cov: (d, d), symmetric
     positive definite (a scalar variance is accepted when d = 1). Returns shape (N,).
@@ -148,7 +148,7 @@ def _mvn_logpdf(X, mean, cov) -> np.ndarray:
 
 
 def mvn_pdf(X, mean, cov) -> np.ndarray:
-    """N(x_n | mean, cov) for each row x_n of X, equation (2), computed as exp of eq. (3).
+    """N(x_n | mean, cov) for each row x_n of X, equation (2.1), computed as exp of eq. (2.2).
 
     Shapes as in mvn_logpdf; returns (N,). For far points the density underflows to 0;
     use mvn_logpdf when you need to compare or multiply such values.

@@ -1,16 +1,19 @@
 """EM for Gaussian mixtures, one equation per function, every intermediate state kept.
 
-Equations (numbered as in the notebooks; (1)-(3) are in gmm_teach.density):
+Equations, numbered as in the notebooks: (n.k) is the k-th numbered equation of notebook n
+((1.1), (2.1) and (2.2) are in gmm_teach.density):
 
-(4)  p(x) = sum_k pi_k N(x | mu_k, Sigma_k)                              mixture density
-(5)  gamma_nk = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j)   E-step
-(6)  l(theta) = (1/N) sum_n log p(x_n)                       mean log-likelihood
-(7)  N_k = sum_n gamma_nk                                                 M-step ...
-(8)  mu_k = (1/N_k) sum_n gamma_nk x_n
-(9)  Sigma_k = (1/N_k) sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T + reg_covar I
-(10) pi_k = N_k / N
+(3.1)  p(x) = sum_k pi_k N(x | mu_k, Sigma_k)                           mixture density
+(3.2)  gamma_nk = pi_k N(x_n | mu_k, Sigma_k) / sum_j pi_j N(x_n | mu_j, Sigma_j)   E-step
+(4.6)  l(theta) = (1/N) sum_n log p(x_n)                             mean log-likelihood
+(4.7)  N_k = sum_n gamma_nk                                               M-step ...
+(4.2)  mu_k = (1/N_k) sum_n gamma_nk x_n
+(4.8)  Sigma_k = (1/N_k) sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T + reg_covar I
+(4.5)  pi_k = N_k / N
+(5.1)  stop at the first iteration i with |l_i - l_(i-1)| < tol, l_0 = -inf      the loop
+(5.2)  BIC = -2 N l(theta) + p log N
 
-Everything is computed in log space: log pi_k + log N(x_n | mu_k, Sigma_k) by eq. (3), then
+Everything is computed in log space: log pi_k + log N(x_n | mu_k, Sigma_k) by eq. (2.2), then
 normalised with the log-sum-exp trick, so points far from every component give finite
 numbers. The loop, the stopping rule and the initialisations are scikit-learn's
 (GaussianMixture), so the numbers agree with it to rounding error.
@@ -71,7 +74,7 @@ def _check_params(params, X: np.ndarray) -> GMMParams:
 
 # ----------------------------------------------------------------------------- E-step
 def _log_gaussian_prob(X: np.ndarray, params: GMMParams) -> np.ndarray:
-    # eq. (3) with P_k = L_k^-T, so z_nk = P_k^T (x_n - mu_k) and |z_nk|^2 is the
+    # eq. (2.2) with P_k = L_k^-T, so z_nk = P_k^T (x_n - mu_k) and |z_nk|^2 is the
     # squared Mahalanobis distance; log|P_k| = -log|L_k|.
     #
     # Memory layout, for speed only (same values up to rounding): numpy is slow on many short
@@ -96,7 +99,7 @@ def _weighted_log_prob(X: np.ndarray, params: GMMParams) -> np.ndarray:
 
 
 def _e_step(X: np.ndarray, params: GMMParams) -> tuple[np.ndarray, np.ndarray]:
-    """Responsibilities (N, K), eq. (5), and log p(x_n) (N,), eq. (4), in one pass."""
+    """Responsibilities (N, K), eq. (3.2), and log p(x_n) (N,), eq. (3.1), in one pass."""
     a = _weighted_log_prob(X, params)            # a_nk = log pi_k + log N(x_n | k)
     a_max = a.max(axis=1, keepdims=True)         # log-sum-exp: subtract the row maximum
     if np.isneginf(a_max).any():                 # every component's density overflowed
@@ -124,7 +127,7 @@ def _raise_too_far(X: np.ndarray, params: GMMParams, samples: np.ndarray):
 
 
 def log_gaussian_prob(X, params: GMMParams) -> np.ndarray:
-    """log N(x_n | mu_k, Sigma_k) for every sample and component, eq. (3).
+    """log N(x_n | mu_k, Sigma_k) for every sample and component, eq. (2.2).
 
     X: (N, d) or (N,). Returns (N, K). ValueError if a squared distance overflows.
     """
@@ -135,7 +138,7 @@ def log_gaussian_prob(X, params: GMMParams) -> np.ndarray:
 
 
 def weighted_log_prob(X, params: GMMParams) -> np.ndarray:
-    """log pi_k + log N(x_n | mu_k, Sigma_k), the log of eq. (5)'s numerator. Returns (N, K).
+    """log pi_k + log N(x_n | mu_k, Sigma_k), the log of eq. (3.2)'s numerator. Returns (N, K).
 
     A component of weight 0 gives -inf in its column."""
     with np.errstate(divide="ignore"):
@@ -143,7 +146,7 @@ def weighted_log_prob(X, params: GMMParams) -> np.ndarray:
 
 
 def e_step(X, params: GMMParams) -> np.ndarray:
-    """The E-step: responsibilities gamma_nk = p(z_n = k | x_n) by Bayes' rule, eq. (5).
+    """The E-step: responsibilities gamma_nk = p(z_n = k | x_n) by Bayes' rule, eq. (3.2).
 
     X: (N, d) or (N,); params: a GMMParams with K components. Returns (N, K); every row is a
     probability distribution over the components (non-negative, summing to 1).
@@ -153,13 +156,13 @@ def e_step(X, params: GMMParams) -> np.ndarray:
 
 
 def sample_log_likelihood(X, params: GMMParams) -> np.ndarray:
-    """log p(x_n) = log sum_k pi_k N(x_n | mu_k, Sigma_k) for each sample, eq. (4). Returns (N,)."""
+    """log p(x_n) = log sum_k pi_k N(x_n | mu_k, Sigma_k), eq. (3.1), per sample. Returns (N,)."""
     X = as_samples(X)
     return _e_step(X, _check_params(params, X))[1]
 
 
 def mean_log_likelihood(X, params: GMMParams) -> float:
-    """(1/N) sum_n log p(x_n), eq. (6): what scikit-learn's GaussianMixture.score returns."""
+    """(1/N) sum_n log p(x_n), eq. (4.6): what scikit-learn's GaussianMixture.score returns."""
     return float(np.mean(sample_log_likelihood(X, params)))
 
 
@@ -172,9 +175,9 @@ def predict(X, params: GMMParams) -> np.ndarray:
 def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float,
             covariance_type: str) -> GMMParams:
     n, d = X.shape
-    nk = resp.sum(axis=0) + 10 * EPS                      # eq. (7), kept away from 0
-    means = (resp.T @ X) / nk[:, np.newaxis]              # eq. (8)
-    if covariance_type == "full":                         # eq. (9) without the ridge
+    nk = resp.sum(axis=0) + 10 * EPS                      # eq. (4.7), kept away from 0
+    means = (resp.T @ X) / nk[:, np.newaxis]              # eq. (4.2)
+    if covariance_type == "full":                         # eq. (4.8) without the ridge
         X_columns = np.ascontiguousarray(X.T)             # (d, N), one sample per column
         covariances = np.empty((resp.shape[1], d, d))
         for k, mu in enumerate(means):
@@ -191,19 +194,19 @@ def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float,
         covariances = np.broadcast_to(0.5 * (tied + tied.T), (resp.shape[1], d, d)).copy()
     else:
         # Only the variances, as (1/N_k) sum_n gamma_nk x_n^2 - mu_k^2 (scikit-learn's form:
-        # the same numbers as eq. (9)'s diagonal, up to rounding), averaged for "spherical".
+        # the same numbers as eq. (4.8)'s diagonal, up to rounding), averaged for "spherical".
         variances = (resp.T @ (X * X)) / nk[:, np.newaxis] - means**2
         if covariance_type == "spherical":
             variances = np.repeat(variances.mean(axis=1, keepdims=True), d, axis=1)
         covariances = variances[:, :, np.newaxis] * np.eye(d)
-    covariances += reg_covar * np.eye(d)                  # eq. (9)'s ridge
-    weights = nk / nk.sum()                               # eq. (10)
+    covariances += reg_covar * np.eye(d)                  # eq. (4.8)'s ridge
+    weights = nk / nk.sum()                               # eq. (4.5)
     return GMMParams._from_m_step(weights, means, covariances, covariance_type)
 
 
 def m_step(X, resp, reg_covar: float = 1e-6, covariance_type: str = "full") -> GMMParams:
     """The M-step: the weights, means and covariances that maximise the expected complete-data
-    log-likelihood for fixed responsibilities, eqs. (7)-(10).
+    log-likelihood for fixed responsibilities, eqs. (4.7), (4.2), (4.8), (4.5).
 
     X: (N, d) or (N,). resp: (N, K), rows summing to 1. reg_covar >= 0 is added to every
     covariance's diagonal (as scikit-learn does), which keeps a component that collapses onto
@@ -281,7 +284,7 @@ class HalfStep:
     phase "E": the E-step of `iteration` has computed `responsibilities` from the parameters
     of the previous iteration, which are still `params`.
     phase "M": the M-step of `iteration` has turned those responsibilities into new `params`.
-    `mean_log_likelihood` is eq. (6) for `params`.
+    `mean_log_likelihood` is eq. (4.6) for `params`.
     """
 
     iteration: int
@@ -297,7 +300,7 @@ class EMTrace:
 
     params: params[0] is the start, params[i] the result of the i-th M-step (n_iter + 1 of
         them). Only parameters are kept: a few hundred bytes per iteration, whatever N is.
-    mean_log_likelihoods: (n_iter,); entry i-1 is eq. (6) for params[i-1], computed by the
+    mean_log_likelihoods: (n_iter,); entry i-1 is eq. (4.6) for params[i-1], computed by the
         E-step of iteration i (scikit-learn's lower_bounds_).
     n_iter, converged: iterations run; whether |change| < tol stopped them.
     lower_bound: the last entry of mean_log_likelihoods (scikit-learn's lower_bound_; -inf
@@ -332,14 +335,14 @@ class EMTrace:
         return i % n
 
     def responsibilities(self, i: int) -> np.ndarray:
-        """gamma computed from params[i] (eq. (5)), recomputed on demand. Returns (N, K).
+        """gamma computed from params[i] (eq. (3.2)), recomputed on demand. Returns (N, K).
 
         responsibilities(i - 1) are what the M-step of iteration i used to make params[i].
         """
         return _e_step(self.X, self.params[self._index(i)])[0]
 
     def mean_log_likelihood(self, i: int) -> float:
-        """Eq. (6) for params[i]; also for the final params, which the loop never scores."""
+        """Eq. (4.6) for params[i]; also for the final params, which the loop never scores."""
         i = self._index(i)
         if i < len(self.mean_log_likelihoods):
             return float(self.mean_log_likelihoods[i])
@@ -363,10 +366,10 @@ def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
     """Run EM from `init` and keep every iteration.
 
     Each iteration i = 1, 2, ... runs the E-step on params[i-1] (which also gives its mean
-    log-likelihood, eq. (6)), then the M-step, giving params[i]; it stops when the mean
-    log-likelihood changed by less than `tol` (absolute, per sample, so the threshold does
-    not depend on N) or after max_iter iterations. This is scikit-learn's loop: the same
-    n_iter_, converged_, lower_bound_ and lower_bounds_ for the same start.
+    log-likelihood, eq. (4.6)), then the M-step, giving params[i]; it stops when the mean
+    log-likelihood changed by less than `tol`, eq. (5.1) (absolute, per sample, so the
+    threshold does not depend on N) or after max_iter iterations. This is scikit-learn's loop:
+    the same n_iter_, converged_, lower_bound_ and lower_bounds_ for the same start.
 
     X: (N, d) or (N,). init: a GMMParams (e.g. from initial_params); its covariance_type is
     kept in every M-step. Returns an EMTrace.
@@ -384,11 +387,11 @@ def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
     converged = False
     for _ in range(max_iter):
         previous = lower_bound
-        resp, log_p = _e_step(X, params[-1])                        # E-step, eq. (5)
-        lower_bound = float(np.mean(log_p))                         # eq. (6) of params[-1]
+        resp, log_p = _e_step(X, params[-1])                        # E-step, eq. (3.2)
+        lower_bound = float(np.mean(log_p))                         # eq. (4.6) of params[-1]
         mean_lls.append(lower_bound)
-        params.append(_m_step(X, resp, reg_covar, init.covariance_type))  # eqs. (7)-(10)
-        if abs(lower_bound - previous) < tol:
+        params.append(_m_step(X, resp, reg_covar, init.covariance_type))  # M-step
+        if abs(lower_bound - previous) < tol:                       # eq. (5.1)
             converged = True
             break
     return EMTrace(X=X, params=tuple(params), mean_log_likelihoods=np.array(mean_lls),
@@ -398,8 +401,8 @@ def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
 
 # ----------------------------------------------------------------------------- choosing K
 def bic(X, params: GMMParams) -> float:
-    """Bayesian information criterion, -2 N l(theta) + p log N (lower is better), where l is
-    eq. (6) and p = params.n_parameters. X: (N, d) or (N,). Equal to scikit-learn's
+    """Bayesian information criterion, eq. (5.2): -2 N l(theta) + p log N (lower is better); l is
+    eq. (4.6) and p = params.n_parameters. X: (N, d) or (N,). Equal to scikit-learn's
     GaussianMixture.bic."""
     X = as_samples(X)
     n = X.shape[0]

@@ -38,7 +38,7 @@ class GMMParams:
 
     The arrays are private read-only copies, so a GMMParams never changes after it is made.
     Anything invalid raises ValueError naming the problem (TypeError for non-numbers). The
-    Cholesky factors of the precisions (eq. (3)) are computed once here and reused by every
+    Cholesky factors of the precisions (eq. (2.2)) are computed once here and reused by every
     E-step.
     """
 
@@ -80,7 +80,7 @@ class GMMParams:
                              "Divide them by their sum.")
         check_choice(self.covariance_type, "covariance_type", COVARIANCE_TYPES)
         _check_structure(covariances, self.covariance_type)
-        factors = [cholesky_factor(covariances[k], f"covariances[{k}] (component {k})")
+        factors = [cholesky_factor(covariances[k], f"covariances[{k}] (component {k + 1})")
                    for k in range(K)]  # symmetric and positive definite, or a ValueError
         self._store(weights, means, covariances, factors, copy=True)
 
@@ -98,7 +98,7 @@ class GMMParams:
         """
         if not np.isfinite(covariances).all():
             return cls(weights, means, covariances, covariance_type)  # raises, naming it
-        factors = [_cholesky(covariances[k], f"covariances[{k}] (component {k})")
+        factors = [_cholesky(covariances[k], f"covariances[{k}] (component {k + 1})")
                    for k in range(len(weights))]
         params = object.__new__(cls)
         object.__setattr__(params, "covariance_type", covariance_type)

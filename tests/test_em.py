@@ -390,7 +390,7 @@ def test_collapsing_component_stays_finite_with_the_default_reg_covar():
 
 def test_collapsing_component_without_reg_covar_explains_the_singularity():
     X, init = collapsing_case()
-    with pytest.raises(ValueError, match=r"component 1\) is not positive definite") as error:
+    with pytest.raises(ValueError, match=r"component 2\) is not positive definite") as error:
         gt.run_em(X, init, reg_covar=0.0)
     assert "reg_covar" in str(error.value)
     resp = gt.e_step(X, init)

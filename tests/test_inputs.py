@@ -469,7 +469,7 @@ def test_a_negative_or_zero_variance_is_rejected_everywhere(variance):
         gt.gaussian_pdf(x, 0.0, variance)
     with pytest.raises(ValueError, match=r"cov is not positive definite \(smallest eigenvalue "):
         gt.mvn_logpdf(x, 0.0, variance)
-    with pytest.raises(ValueError, match=r"covariances\[1\] \(component 1\) is not positive "
+    with pytest.raises(ValueError, match=r"covariances\[1\] \(component 2\) is not positive "
                                          "definite.*reg_covar"):
         gt.GMMParams([0.5, 0.5], [0.0, 1.0], [1.0, variance])
 
@@ -638,7 +638,7 @@ def test_a_collapsing_component_without_reg_covar_is_finite_or_explained(covaria
 def test_data_on_a_line_without_reg_covar_is_explained(covariance_type):
     # 20 points on the line y = 2x: the scatter matrix is singular.
     X = np.column_stack([np.arange(20.0), 2 * np.arange(20.0)])
-    with pytest.raises(ValueError, match=r"component 0\) is not positive definite.*lie on a "
+    with pytest.raises(ValueError, match=r"component 1\) is not positive definite.*lie on a "
                                          r"line.*reg_covar"):
         gt.m_step(X, np.ones((20, 1)), reg_covar=0.0, covariance_type=covariance_type)
     with no_numpy_warnings():

@@ -17,7 +17,14 @@ import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
 import pytest
-from notebook_support import code_cells, player_parts, run_cells
+from notebook_support import (
+    check_figures_titled_and_labelled,
+    code_cells,
+    markdown_text,
+    player_parts,
+    run_cells,
+    run_notebook_figures,
+)
 from PIL import Image
 
 import gmm_teach as gt
@@ -47,7 +54,6 @@ def the_cell(notebook, call: str):
     return cell
 
 
-
 def decoded(uri: str) -> np.ndarray:
     assert uri.startswith("data:image/png;base64,")
     png = base64.b64decode(uri.split(",", 1)[1])
@@ -59,8 +65,13 @@ def test_stored_notebook_ran_top_to_bottom_with_an_output_per_cell(notebook):
     cells = code_cells(notebook)
     assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1))
     assert cells[0].source.startswith("import numpy as np")
-    silent = [c.source.splitlines()[0] for c in cells[1:] if not c.outputs]
-    assert silent == [], "every cell after the imports shows something"
+    silent = [i for i, c in enumerate(cells) if i > 0 and not c.outputs]
+    # only the gradient formulas and their finite differences compute without printing:
+    # the cell after them prints both
+    assert [cells[i].source.splitlines()[0] for i in silent] == [
+        "def log_likelihood(weights, means, covariances):", "def replaced(array, k, value):  "
+        "# a copy of array with entry k replaced"]
+    assert silent[1] == silent[0] + 1 and cells[silent[1] + 1].outputs
 
 
 def test_no_errors_or_warnings_were_printed(notebook):
@@ -190,3 +201,42 @@ def test_the_player_cell_builds_the_player_from_the_trace(built):
     frames, captions = player_parts(player.data)
     assert len(frames) == len(captions) == 2 * trace.n_iter
     assert f"mean log-likelihood {trace.mean_log_likelihood(-1):.4f}" in captions[-1]
+
+
+# ----------------------------------------------------------------------------- the prose
+def test_the_covariance_gradient_is_bridged_from_notebook_01(notebook):
+    text = markdown_text(notebook)
+    bridge = text[text.index("**Covariances, first in one dimension.**"):
+                  text.index("**Weights, with a Lagrange multiplier.**")]
+    assert "notebook 01's derivative (1.2)" in bridge and "\\tag{4.3}" in bridge
+    assert bridge.index("For $d = 1$") < bridge.index("In $d$ dimensions")
+
+
+def test_what_em_is_not_is_stated_where_em_is_introduced(notebook):
+    text = markdown_text(notebook)
+    box = text.index("> **What EM is not.**")
+    assert text.index("That iteration is the EM algorithm") < box < text.index("### The E-step")
+    assert "expected* complete-data log-likelihood" in text[box:]
+
+
+def test_the_ridge_costs_far_below_the_printed_digits_on_iris(iris_trace):
+    """The prose: the ridge can cost about (reg_covar / s)^2 / 4 per flower, 'far below
+    anything printed here'; and the curve printed never decreases."""
+    X, trace = iris_trace
+    smallest = min(np.linalg.eigvalsh(p.covariances).min() for p in trace.params)
+    assert (trace.reg_covar / smallest) ** 2 / 4 < 1e-8
+    curve = [trace.mean_log_likelihood(i) for i in range(trace.n_iter + 1)]
+    assert np.all(np.diff(curve) > 1e-4)
+
+
+def test_the_long_runs_small_component_is_a_thin_streak(iris_trace):
+    X, trace = iris_trace
+    long_run = gt.run_em(X, trace.params[0], tol=1e-8, max_iter=1000)
+    weights = long_run.final.weights
+    assert np.argmin(weights) == 1 and np.argmax(weights) == 0  # components 2 and 1 in the prose
+    low, high = np.linalg.eigvalsh(long_run.final.covariances[1])
+    assert 5.5 < np.sqrt(high / low) < 6.5  # "about six times as long as it is wide"
+
+
+def test_every_figure_is_stored_titled_and_labelled():
+    assert check_figures_titled_and_labelled(run_notebook_figures("04")) == 4

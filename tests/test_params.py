@@ -121,7 +121,7 @@ def test_m_step_path_still_names_a_non_finite_or_singular_covariance():
         gt.GMMParams._from_m_step(weights, means, covariances, "full")
     singular = valid_arrays()[2]
     singular[2] = [[1.0, 1.0], [1.0, 1.0]]
-    with pytest.raises(ValueError, match=r"covariances\[2\] \(component 2\) is not positive "
+    with pytest.raises(ValueError, match=r"covariances\[2\] \(component 3\) is not positive "
                                          r"definite \(smallest eigenvalue 0\).*reg_covar"):
         gt.GMMParams._from_m_step(weights, means, singular, "full")
 
@@ -157,7 +157,7 @@ def test_invalid_params_raise_value_error_naming_the_problem(changes, message):
 def test_asymmetric_covariance_is_rejected():
     covariances = valid_arrays()[2]
     covariances[1, 0, 1] = 0.2
-    with pytest.raises(ValueError, match=r"covariances\[1\] \(component 1\) must be symmetric"):
+    with pytest.raises(ValueError, match=r"covariances\[1\] \(component 2\) must be symmetric"):
         gt.GMMParams(**with_changes(covariances=covariances))
 
 
@@ -168,7 +168,7 @@ def test_asymmetric_covariance_is_rejected():
 def test_non_positive_definite_covariance_is_rejected_with_the_fix(bad):
     covariances = valid_arrays()[2]
     covariances[2] = bad
-    with pytest.raises(ValueError, match=r"covariances\[2\] \(component 2\) is not positive "
+    with pytest.raises(ValueError, match=r"covariances\[2\] \(component 3\) is not positive "
                                          r"definite") as error:
         gt.GMMParams(**with_changes(covariances=covariances))
     assert "reg_covar" in str(error.value)

@@ -1,52 +1,54 @@
-"""Notebooks 03 (mixtures and responsibilities) and 05 (scikit-learn): what nbval cannot check.
+"""Notebook 03 (mixtures and responsibilities): what nbval cannot check.
 
 nbval compares the printed outputs, which carry every number the prose states. It does not
-compare figures, and it skips the one cell marked NBVAL_IGNORE_OUTPUT (notebook 03's
-responsibility probe). Here:
+compare figures, and it skips the one cell marked NBVAL_IGNORE_OUTPUT (the responsibility
+probe). Here:
 
 - the probe cell makes exactly the call that tests/test_explorers.py drives (same data, same
   parameters, same labels), and its stored widget state is a complete, correct probe (it
   renders without a kernel);
-- every figure, re-drawn in-process from the notebooks' own code, has a title and labelled
-  axes (iris axes in cm), uses the component colours and markers, and was stored as a PNG;
-- the exercises are in place: a skeleton that says "Not attempted yet", then a hidden model
-  answer that passes its check.
+- every figure, re-drawn in-process from the notebook's own code, has a title and labelled
+  axes (iris axes in cm), uses the component colours, and was stored as a PNG;
+- the numbers in the prose that no cell prints.
 """
 
 import ast
 import base64
 import io
-import warnings
 from pathlib import Path
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
-import nbformat
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
-from matplotlib.markers import MarkerStyle
-from notebook_support import code_cells
+from notebook_support import (
+    IGNORE,
+    cell_with,
+    check_figures_titled_and_labelled,
+    code_cells,
+    collections_by_label,
+    drawn_axes,
+    markdown_text,
+    read_notebook,
+    run_notebook_figures,
+    stdout_of,
+)
 from PIL import Image
+from scipy import stats
 
 import gmm_teach as gt
 from gmm_teach import explorers
 
 REPO = Path(__file__).resolve().parent.parent
-NOTEBOOKS = {"03": REPO / "notebooks" / "03_responsibilities.ipynb",
-             "05": REPO / "notebooks" / "05_sklearn.ipynb"}
-IGNORE = "# NBVAL_IGNORE_OUTPUT"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 PROBE_CALL = ('explorers.responsibility_probe(X, params, labels=("sepal length", "sepal width"), '
               'unit="cm")')
 IRIS_FIT = "params = gt.run_em(X, gt.initial_params(X, 3, random_state=0)).final"
-EXERCISES = {"03": ("check_responsibility_by_hand", "check_e_step"),
-             "05": ("check_stopping_rule", "check_bic")}
 
 
-def read(key: str):
-    return nbformat.read(NOTEBOOKS[key], as_version=4)
+def read(key: str = "03"):
+    return read_notebook(key)
 
 
 def call_in(tree, name: str) -> ast.Call:
@@ -61,9 +63,7 @@ def call_in(tree, name: str) -> ast.Call:
 
 # ----------------------------------------------------------------------------- the probe cell
 def test_only_the_probe_is_exempt_from_nbval():
-    ignored = {key: [c for c in code_cells(read(key)) if IGNORE in c.source] for key in NOTEBOOKS}
-    assert ignored["05"] == []
-    (cell,) = ignored["03"]
+    (cell,) = [c for c in code_cells(read()) if IGNORE in c.source]
     first, reason, *code = cell.source.splitlines()
     assert first == IGNORE
     assert reason == "# widget: model ids change every run; tested in tests/test_explorers.py"
@@ -120,87 +120,17 @@ def test_stored_probe_renders_without_a_kernel_and_shows_the_right_posterior(fre
 
 
 # ----------------------------------------------------------------------------- the figures
-def run_notebook(key: str) -> list:
-    """Execute the notebook's code in-process (Agg) and return, per code cell, the figures
-    that plt.show() displayed. Any warning is an error, as in the stored notebook."""
-    shown: list = []
-
-    def show(*args, **kwargs):
-        for number in plt.get_fignums():
-            shown.append(plt.figure(number))
-        plt.close("all")
-
-    per_cell = []
-    namespace: dict = {"__name__": f"notebook_{key}"}
-    original_show = plt.show
-    plt.show = show
-    try:
-        with mpl.rc_context(), warnings.catch_warnings():
-            warnings.simplefilter("error")
-            for index, cell in enumerate(code_cells(read(key))):
-                shown.clear()
-                exec(compile(cell.source, f"{NOTEBOOKS[key].name}[{index}]", "exec"), namespace)
-                per_cell.append((cell, list(shown)))
-    finally:
-        plt.show = original_show
-        plt.close("all")
-    return per_cell
-
-
 @pytest.fixture(scope="module")
 def figures():
-    return {key: run_notebook(key) for key in NOTEBOOKS}
+    return run_notebook_figures("03")
 
 
-def drawn_axes(figure) -> list:
-    """The axes that show data (colour bars excluded)."""
-    return [ax for ax in figure.axes if ax.get_label() != "<colorbar>"]
-
-
-@pytest.mark.parametrize("key", list(NOTEBOOKS))
-def test_every_figure_is_stored_titled_and_labelled(figures, key):
-    n_figures = 0
-    for cell, shown in figures[key]:
-        stored = [o for o in cell.outputs if "image/png" in o.get("data", {})]
-        assert len(stored) == len(shown), cell.source[:80]
-        for figure in shown:
-            n_figures += 1
-            suptitle = figure._suptitle.get_text() if figure._suptitle else ""
-            for ax in drawn_axes(figure):
-                assert ax.get_title() or suptitle, cell.source[:80]
-                assert ax.get_xlabel() and ax.get_ylabel(), (cell.source[:80], ax.get_title())
-                if "sepal" in ax.get_xlabel():
-                    assert ax.get_xlabel() == "sepal length (cm)"
-                    assert ax.get_ylabel() == "sepal width (cm)"
-    assert n_figures == {"03": 8, "05": 2}[key]
-
-
-def collections_by_label(figure) -> dict:
-    return {c.get_label(): c for ax in figure.axes for c in ax.collections
-            if not c.get_label().startswith("_")}
-
-
-def test_notebook_05_scatter_uses_the_component_colours_and_markers(figures):
-    (figure,) = [f for cell, shown in figures["05"] for f in shown
-                 if "gm.predict(X)" in drawn_axes(f)[0].get_title()]
-    scatters = collections_by_label(figure)
-    X, _ = gt.load_iris_sepal()
-    assert len(scatters) == 3
-    total = 0
-    for k in range(3):
-        (label,) = [name for name in scatters if name.startswith(f"label {k} (component {k + 1})")]
-        collection = scatters[label]
-        np.testing.assert_allclose(collection.get_facecolor()[0][:3], to_rgb(gt.component_color(k)))
-        marker = MarkerStyle(gt.component_marker(k))
-        expected = marker.get_path().transformed(marker.get_transform()).vertices
-        np.testing.assert_allclose(collection.get_paths()[0].vertices, expected)
-        total += len(collection.get_offsets())
-        assert label.endswith(f": {len(collection.get_offsets())} flowers")
-    assert total == len(X)
+def test_every_figure_is_stored_titled_and_labelled(figures):
+    assert check_figures_titled_and_labelled(figures) == 8
 
 
 def test_notebook_03_samples_are_coloured_by_their_latent_label(figures):
-    (figure,) = [f for cell, shown in figures["03"] for f in shown
+    (figure,) = [f for cell, shown in figures for f in shown
                  if "latent label z" in drawn_axes(f)[0].get_title()]
     scatters = collections_by_label(figure)
     for k in range(3):
@@ -210,7 +140,7 @@ def test_notebook_03_samples_are_coloured_by_their_latent_label(figures):
 
 
 def test_notebook_03_static_probes_show_the_e_step_of_each_point(figures):
-    (figure,) = [f for cell, shown in figures["03"] for f in shown
+    (figure,) = [f for cell, shown in figures for f in shown
                  if f._suptitle and "three probe points" in f._suptitle.get_text()]
     X, _ = gt.load_iris_sepal()
     params = gt.run_em(X, gt.initial_params(X, 3, random_state=0)).final
@@ -228,24 +158,18 @@ def test_notebook_03_static_probes_show_the_e_step_of_each_point(figures):
     assert owners == {0, 1, 2}  # the three probes land in the three components
 
 
-# ----------------------------------------------------------------------------- exercises
-@pytest.mark.parametrize("key", list(NOTEBOOKS))
-def test_exercises_have_a_skeleton_and_a_hidden_model_answer(key):
-    notebook = read(key)
-    headings = [i for i, c in enumerate(notebook.cells)
-                if c.cell_type == "markdown" and "## Exercises" in c.source]
-    assert len(headings) == 1
-    after = notebook.cells[headings[0]:]
-    code = [c for c in after if c.cell_type == "code"]
-    assert len(code) == 2 * len(EXERCISES[key])
-    pairs = zip(code[::2], code[1::2], strict=True)
-    for checker, (skeleton, answer) in zip(EXERCISES[key], pairs, strict=True):
-        assert 'raise NotImplementedError("your code here")' in skeleton.source
-        assert f"exercises.{checker}(" in skeleton.source
-        assert "solution" not in skeleton.metadata.get("tags", [])
-        assert skeleton.outputs[-1].data["text/plain"].startswith("Not attempted yet:")
-        assert answer.metadata["tags"] == ["solution"]
-        assert answer.metadata["jupyter"]["source_hidden"] is True
-        assert "NotImplementedError" not in answer.source
-        assert answer.outputs[-1].data["text/plain"].startswith("Correct:")
-    assert all(c.cell_type == "markdown" or c in code for c in after)
+
+
+# ----------------------------------------------------------------------------- the prose
+def test_the_sampling_check_states_its_numbers_and_prints_them():
+    text = markdown_text(read())
+    assert r"\sqrt{0.25/N} \approx 0.0011" in text and "one\ntime in 370" in text
+    printed = stdout_of(cell_with(read(), "largest standard error, sqrt(0.25 / N)"))
+    assert "sqrt(0.25 / N) = 0.0011; P(|Z| > 3) = 1 / 370" in printed
+    assert round(1 / (2 * stats.norm.sf(3))) == 370
+
+
+def test_components_are_numbered_from_one_in_the_text():
+    text = markdown_text(read())
+    assert "Components are numbered $k = 1, \\dots, K$" in text
+    assert "component 0" not in text.lower()
