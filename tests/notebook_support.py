@@ -6,8 +6,11 @@ from __future__ import annotations
 import ast
 import json
 import re
+from pathlib import Path
 
 import nbformat
+import pytest
+from threadpoolctl import threadpool_limits
 
 
 def code_cells(notebook) -> list:
@@ -40,3 +43,41 @@ def player_parts(page: str) -> tuple[list[str], list[str]]:
     captions = json.loads(re.search(r"var captions = (\[.*?\]);", page).group(1)
                           .replace("<\\/", "</"))
     return frames, captions
+
+
+def stored_stdout(path, marker: str) -> str:
+    """The stored stdout of the one code cell of the notebook at path whose source contains
+    `marker` (nbval keeps it equal to what the cell prints when it runs)."""
+    cells = [c for c in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+             if c["cell_type"] == "code" and marker in "".join(c["source"])]
+    assert len(cells) == 1, f"{len(cells)} cells contain {marker!r}"
+    return "".join("".join(o["text"]) for o in cells[0]["outputs"]
+                   if o["output_type"] == "stream" and o["name"] == "stdout")
+
+
+def run_until(sources: list[str], marker: str, namespace: dict):
+    """Run the cells up to the first one containing `marker`; returns its final expression."""
+    index = next(i for i, source in enumerate(sources) if marker in source)
+    return run_cells(sources[:index + 1], namespace)
+
+
+def notebook_functions(path, functions, namespace: dict) -> dict:
+    """Execute the named top-level functions defined in the code cells of the notebook at
+    path into `namespace` (which holds the imports they need); returns namespace. Fails if
+    the notebook no longer defines one of them."""
+    found = set()
+    for source in code_sources(path):
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef) and node.name in functions:
+                exec(ast.get_source_segment(source, node), namespace)
+                found.add(node.name)
+    assert found == set(functions), f"{path} no longer defines {set(functions) - found}"
+    return namespace
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_blas_thread():
+    """Import into a test module to run it with one BLAS/OpenMP thread, as notebooks 08-10
+    do: many tiny fits, and on a busy 2-core machine threaded calls mostly wait for a core."""
+    with threadpool_limits(limits=1):
+        yield
