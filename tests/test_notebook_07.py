@@ -22,15 +22,16 @@ NB07 = Path(__file__).resolve().parent.parent / "notebooks" / "07_singularities.
 
 
 @pytest.fixture(scope="module")
-def iris():
-    return gt.load_iris_sepal().X
+def example():
+    """The notebook's collapse run: the data, the start, the trace up to the failing M-step
+    and the engine's message."""
+    X, init = collapse.duplicated_point_example()
+    return (X, init, *collapse.run_em_until_singular(X, init, reg_covar=0.0))
 
 
 @pytest.fixture(scope="module")
-def example():
-    X, init = collapse.duplicated_point_example()
-    trace, message = collapse.run_em_until_singular(X, init, reg_covar=0.0)
-    return X, init, trace, message
+def iris():
+    return gt.load_iris_sepal().X
 
 
 @pytest.fixture(scope="module")
