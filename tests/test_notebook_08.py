@@ -51,7 +51,7 @@ def criteria(data):
 def test_notebook_draws_the_synthetic_data_as_this_test_does():
     source = "\n".join(code_sources(NB08))
     for line in ("draw_synthetic(np.random.default_rng(0), 100)",
-                 "rng = np.random.default_rng(1)",
+                 "rng, n_repeats, candidate_Ks = np.random.default_rng(1), 20",
                  "selection.criteria_over_k(X, Ks, n_starts=n_starts, n_starts_cv=n_starts_cv,",
                  "min_variance=floors[name]"):
         assert line in source
