@@ -146,3 +146,14 @@ def test_n_init_curve_rises_then_falls_for_random(iris, study):
     assert p["random"] > 0 and all(p[m] == 0 for m in ("kmeans", "k-means++", "random_from_data"))
     kept = {n: (1 - q["random"]) ** n - (1 - q["random"] - p["random"]) ** n for n in (1, 5, 30)}
     assert kept[5] > kept[1] and kept[30] < kept[5]      # eq. (6.4) rises, then falls
+
+
+def test_the_reg_covar_cost_is_far_below_the_smallest_rise(iris):
+    """Prose: the ridge can cost about (reg_covar / s)^2 / 4 per sample (s: covariance
+    eigenvalues), far less than the rises printed."""
+    for method in gt.INIT_METHODS:
+        t = gt.run_em(iris, gt.initial_params(iris, 3, method=method, random_state=0))
+        ll = np.array([t.mean_log_likelihood(i) for i in range(t.n_iter + 1)])
+        # from the first M-step on; the start's one-point components have s = reg_covar
+        s = min(optima.thinnest_variances(p).min() for p in t.params[1:])
+        assert (1e-6 / s) ** 2 / 4 < 1e-3 * np.diff(ll).min()
