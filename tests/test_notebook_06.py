@@ -157,3 +157,20 @@ def test_the_reg_covar_cost_is_far_below_the_smallest_rise(iris):
         # from the first M-step on; the start's one-point components have s = reg_covar
         s = min(optima.thinnest_variances(p).min() for p in t.params[1:])
         assert (1e-6 / s) ** 2 / 4 < 1e-3 * np.diff(ll).min()
+
+
+def test_gain_shrinks_faster_than_the_gradient_near_the_saddle(iris):
+    """Prose: near the symmetric point the gain per step is of the order of the squared
+    gradient: the "kmeans" start's gradient is a few times larger, its gain many times."""
+    ratios = []
+    for method in ("random", "kmeans"):
+        t = gt.run_em(iris, gt.initial_params(iris, 3, method=method, random_state=0))
+        p0 = t.params[0]
+        resp = gt.e_step(iris, p0)
+        grad = np.array([np.linalg.solve(p0.covariances[k],
+                                         (resp[:, k, None] * (iris - p0.means[k])).sum(axis=0))
+                         for k in range(3)]) / len(iris)                      # eq. (6.1)
+        ratios.append((np.abs(grad).max(), t.mean_log_likelihood(1) - t.mean_log_likelihood(0)))
+    gradient_ratio = ratios[1][0] / ratios[0][0]
+    gain_ratio = ratios[1][1] / ratios[0][1]
+    assert 2 < gradient_ratio < 10 and gain_ratio > gradient_ratio**2
