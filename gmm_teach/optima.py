@@ -31,7 +31,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_samples, check_choice, check_n_components, check_nonnegative_number
+from ._checks import (
+    as_samples,
+    check_choice,
+    check_n_components,
+    check_nonnegative_number,
+    check_whole_number,
+)
 from .em import INIT_METHODS, EMTrace, initial_params, run_em
 from .params import GMMParams
 
@@ -142,7 +148,10 @@ def seed_study(X, n_components: int, seeds: Sequence[int], *,
     X = as_samples(X)
     K = check_n_components(n_components, X.shape[0])
     methods = tuple(check_choice(m, "methods", INIT_METHODS) for m in methods)
-    seeds = tuple(int(s) for s in seeds)
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence | range):
+        raise TypeError(f"seeds must be a sequence of whole numbers, e.g. range(50), "
+                        f"not {seeds!r}.")
+    seeds = tuple(check_whole_number(s, "each seed") for s in seeds)
     if not seeds or not methods:
         raise ValueError("seeds and methods must not be empty; e.g. seeds=range(50).")
     tol = check_nonnegative_number(tol, "tol", strictly_positive=True)
@@ -173,6 +182,7 @@ def optima_table(study: SeedStudy, min_variance: float, *, decimals: int = 3) ->
     if not isinstance(study, SeedStudy):
         raise TypeError(f"study must be a SeedStudy from seed_study, not {type(study).__name__}.")
     min_variance = check_nonnegative_number(min_variance, "min_variance")
+    decimals = check_whole_number(decimals, "decimals")
     score, thin, dup = study.scores("tight"), study.thinnest(), study.duplicated()
     keys = {m: [(round(float(v), decimals), bool(t < min_variance), bool(d))
                 for v, t, d in zip(score[m], thin[m], dup[m], strict=True)] for m in study.methods}
