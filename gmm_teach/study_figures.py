@@ -118,6 +118,14 @@ def plot_n_init(n_starts, at_least_one: Mapping, kept: Mapping):
     """(6.3) and (6.4) against the number of starts, one line style per method.
     n_starts: (n,); at_least_one, kept: method -> (n,) probabilities."""
     n_starts = np.asarray(n_starts)
+    if not isinstance(kept, Mapping) or not isinstance(at_least_one, Mapping) \
+            or set(kept) != set(at_least_one) or not kept:
+        raise TypeError("at_least_one and kept must be dicts of method -> probabilities with "
+                        "the same methods, e.g. {'random': (6.3) per n}, {'random': (6.4) per n}.")
+    for m in kept:
+        if np.shape(kept[m]) != n_starts.shape or np.shape(at_least_one[m]) != n_starts.shape:
+            raise ValueError(f"at_least_one[{m!r}] and kept[{m!r}] need one value per entry of "
+                             f"n_starts (shape {n_starts.shape}).")
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     never = [m for m in kept if not np.any(at_least_one[m] > 0)]
     for m in kept:

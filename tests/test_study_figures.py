@@ -75,6 +75,10 @@ def test_criteria_figure_stars_each_choice(iris):
     (lambda X: study_figures.plot_optima(X, []), ValueError, "runs"),
     (lambda X: study_figures.plot_optima(X, [("a", 1)]), TypeError, "EMTrace"),
     (lambda X: study_figures.plot_criteria({}), TypeError, "Criteria"),
+    (lambda X: study_figures.plot_n_init([1, 2], {"a": [0, 0]}, {"b": [0, 0]}), TypeError,
+     "same methods"),
+    (lambda X: study_figures.plot_n_init([1, 2], {"a": [0]}, {"a": [0, 0]}), ValueError,
+     "one value per entry"),
     (lambda X: study_figures.plot_criteria({"a": 1}), TypeError, "criteria_over_k"),
 ])
 def test_bad_input_names_the_argument(iris, call, error, words):
