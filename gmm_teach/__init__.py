@@ -12,8 +12,7 @@ Two levels, both imported here with ``import gmm_teach as gt``:
 
 Modules that the notebooks import by name, not re-exported here: ``gmm_teach.explorers``
 (sliders), ``gmm_teach.scrubber`` (the EM scrubber and the kernel-free player),
-``gmm_teach.exercises`` (the checkers), ``gmm_teach.selection``, ``gmm_teach.collapse``,
-``gmm_teach.optima`` (local optima, degenerate fits) and ``gmm_teach.study_figures``.
+``gmm_teach.exercises`` (the checkers), ``gmm_teach.selection`` and ``gmm_teach.collapse``.
 """
 
 from .data import IrisSepal, load_iris_all, load_iris_sepal

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -37,24 +36,6 @@ def run_cells(sources: list[str], namespace: dict):
     return result
 
 
-def player_parts(page: str) -> tuple[list[str], list[str]]:
-    """The frames (data: URIs) and captions inlined in scrubber.em_player_html's page."""
-    frames = json.loads(re.search(r"var frames = (\[.*?\]);", page).group(1))
-    captions = json.loads(re.search(r"var captions = (\[.*?\]);", page).group(1)
-                          .replace("<\\/", "</"))
-    return frames, captions
-
-
-def stored_stdout(path, marker: str) -> str:
-    """The stored stdout of the one code cell of the notebook at path whose source contains
-    `marker` (nbval keeps it equal to what the cell prints when it runs)."""
-    cells = [c for c in json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-             if c["cell_type"] == "code" and marker in "".join(c["source"])]
-    assert len(cells) == 1, f"{len(cells)} cells contain {marker!r}"
-    return "".join("".join(o["text"]) for o in cells[0]["outputs"]
-                   if o["output_type"] == "stream" and o["name"] == "stdout")
-
-
 def run_until(sources: list[str], marker: str, namespace: dict):
     """Run the cells up to the first one containing `marker`; returns its final expression."""
     index = next(i for i, source in enumerate(sources) if marker in source)
@@ -81,3 +62,12 @@ def one_blas_thread():
     do: many tiny fits, and on a busy 2-core machine threaded calls mostly wait for a core."""
     with threadpool_limits(limits=1):
         yield
+
+
+def player_parts(page: str) -> tuple[list[str], list[str]]:
+    """The frames (data: URIs) and captions inlined in scrubber.em_player_html's page."""
+    frames = json.loads(re.search(r"var frames = (\[.*?\]);", page).group(1))
+    captions = json.loads(re.search(r"var captions = (\[.*?\]);", page).group(1)
+                          .replace("<\\/", "</"))
+    return frames, captions
+
