@@ -70,4 +70,3 @@ def player_parts(page: str) -> tuple[list[str], list[str]]:
     captions = json.loads(re.search(r"var captions = (\[.*?\]);", page).group(1)
                           .replace("<\\/", "</"))
     return frames, captions
-
