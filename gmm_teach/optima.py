@@ -137,11 +137,13 @@ class SeedStudy(NamedTuple):
 
 def seed_study(X, n_components: int, seeds: Sequence[int], *,
                methods: Sequence[str] = INIT_METHODS, tol: float = 1e-3,
-               tight_tol: float = 1e-6, max_iter: int = 1000) -> SeedStudy:
+               tight_tol: float = 1e-6, max_iter: int = 1000,
+               reg_covar: float = 1e-6) -> SeedStudy:
     """EM on X from initial_params(X, K, method, random_state=s) for every method and seed:
     once with the default tol (what GaussianMixture gives), and continued from there until
     the mean log-likelihood changes by less than tight_tol (so runs heading for one optimum
-    end at one value). EM is deterministic: a start met before is not run again.
+    end at one value). EM is deterministic: a start met before is not run again. reg_covar is
+    the ridge of every M-step (4.8), the starts' included.
 
     X: (N, d) or (N,). seeds: whole numbers. Returns a SeedStudy.
     """
@@ -156,6 +158,7 @@ def seed_study(X, n_components: int, seeds: Sequence[int], *,
         raise ValueError("seeds and methods must not be empty; e.g. seeds=range(50).")
     tol = check_nonnegative_number(tol, "tol", strictly_positive=True)
     tight_tol = check_nonnegative_number(tight_tol, "tight_tol", strictly_positive=True)
+    reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
     if tight_tol > tol:
         raise ValueError(f"tight_tol ({tight_tol}) must not exceed tol ({tol}): the tight runs "
                          "continue the default ones.")
@@ -165,10 +168,11 @@ def seed_study(X, n_components: int, seeds: Sequence[int], *,
         key = np.concatenate([p.weights, p.means.ravel(), p.covariances.ravel(),
                               [tolerance]]).tobytes()
         if key not in done:
-            done[key] = run_em(X, p, tol=tolerance, max_iter=max_iter)
+            done[key] = run_em(X, p, tol=tolerance, max_iter=max_iter, reg_covar=reg_covar)
         return done[key]
 
-    starts = {m: [initial_params(X, K, m, random_state=s) for s in seeds] for m in methods}
+    starts = {m: [initial_params(X, K, m, random_state=s, reg_covar=reg_covar) for s in seeds]
+              for m in methods}
     default = {m: [run(p, tol) for p in starts[m]] for m in methods}
     tight = {m: [run(t.final, tight_tol) for t in default[m]] for m in methods}
     return SeedStudy(methods, seeds, starts, default, tight)

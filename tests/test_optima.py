@@ -97,3 +97,12 @@ def test_optima_table_groups_runs_and_counts_per_method(iris):
 def test_bad_input_names_the_argument(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_seed_study_with_a_larger_reg_covar_has_no_spikes(iris):
+    """06's things to try: with reg_covar about the rounding variance no component gets
+    thinner than the data resolve."""
+    study = optima.seed_study(iris, 3, range(10), methods=("random_from_data",), reg_covar=1e-3)
+    assert np.all(study.thinnest()["random_from_data"] >= 1e-3)
+    assert study.tight["random_from_data"][0].reg_covar == 1e-3
+    assert study.starts["random_from_data"][0].covariances[0] == pytest.approx(1e-3 * np.eye(2))
