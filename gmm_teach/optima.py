@@ -69,10 +69,15 @@ def thinnest_variances(params: GMMParams) -> np.ndarray:
 def rounding_variance(X) -> float:
     """h^2 / 12 for the rounding step h of the data: the variance of a uniform error over
     one step. h is the smallest gap between two distinct values of one feature of X (0.1 cm
-    for the iris data). X: (N, d) or (N,). Returns 0.0 if no feature has two distinct values.
+    for the iris data); gaps below 1e-9 of the feature's range count as floating-point noise
+    (3.0 and 3.0000000000000004 are one value). X: (N, d) or (N,). Returns 0.0 if no
+    feature has two distinct values.
     """
     X = as_samples(X)
-    gaps = [np.diff(np.unique(column)) for column in X.T]
+    gaps = []
+    for column in X.T:
+        steps = np.diff(np.unique(column))
+        gaps.append(steps[steps > 1e-9 * np.ptp(column)])
     gaps = np.concatenate(gaps)
     if gaps.size == 0:
         return 0.0

@@ -23,6 +23,9 @@ def test_rounding_variance_finds_the_measurement_step(iris):
     assert optima.rounding_variance(iris) == pytest.approx(0.1**2 / 12)
     assert optima.rounding_variance(np.round(iris * 10) * 2.5) == pytest.approx(2.5**2 / 12)
     assert optima.rounding_variance(np.ones((5, 2))) == 0.0
+    noisy = iris.copy()
+    noisy[0, 0] += 4e-16 * noisy[0, 0]            # the same value after other arithmetic
+    assert optima.rounding_variance(noisy) == pytest.approx(0.1**2 / 12)
 
 
 def test_degeneracy_floor_is_the_larger_of_rounding_and_twice_reg_covar(iris):
