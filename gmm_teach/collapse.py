@@ -1,7 +1,7 @@
 """Singularities of the Gaussian-mixture likelihood: a component collapsing onto one point.
 
 The mixture likelihood has no maximum: put a component's mean on a sample x_m and let its
-covariance shrink to sigma^2 I. The term of x_m in the mean log-likelihood (6) grows like
+covariance shrink to sigma^2 I. The term of x_m in the mean log-likelihood (4.6) grows like
 -(d / 2N) log sigma^2, without bound, while every other term stays finite. EM can walk into
 such a spike by itself, most easily onto repeated samples. These helpers build the examples
 notebook 07 shows, so that the notebook and its tests run the very same numbers:
@@ -32,7 +32,8 @@ __all__ = [
     "smallest_variances",
 ]
 
-#: Where the repeated row of duplicated_point_example lies (cm), and where component 1 starts.
+#: Where the repeated row of duplicated_point_example lies (cm), and where component 2
+#: (params index 1) starts.
 REPEATED_POINT = (7.5, 4.6)
 SPIKE_START = (7.2, 4.3)
 
@@ -70,10 +71,11 @@ def duplicated_point_example(n_copies: int = 3, *, n_cloud: int = 60,
     X: (n_cloud + n_copies, 2), lengths and widths in cm: n_cloud points drawn from one
     Gaussian around (5.0, 3.0) cm (np.random.default_rng(random_state)), then the single point
     REPEATED_POINT = (7.5, 4.6) cm written n_copies times (a row pasted repeatedly into a
-    file). init: component 0 covers the cloud (its mean, the covariance of all of X), weight
-    1/2; component 1 starts near the repeated point, at SPIKE_START = (7.2, 4.3) cm with
-    covariance 0.4 I cm^2, weight 1/2. With n_copies = 3 (the default) and reg_covar = 0,
-    component 1 shrinks onto the repeated point within a few iterations.
+    file). init: component 1 (index 0) covers the cloud (its mean, the covariance of all of
+    X), weight 1/2; component 2 (index 1) starts near the repeated point, at
+    SPIKE_START = (7.2, 4.3) cm with covariance 0.4 I cm^2, weight 1/2. With n_copies = 3
+    (the default) and reg_covar = 0, component 2 shrinks onto the repeated point within a
+    few iterations.
     """
     n_copies = check_whole_number(n_copies, "n_copies", minimum=1)
     n_cloud = check_whole_number(n_cloud, "n_cloud", minimum=3)

@@ -1,14 +1,18 @@
 """Choosing K and judging clusters: best-of-n fits, held-out log-likelihood, matching
 clusters to known classes.
 
-Equations (local to notebooks 08-10, which state them again):
+Equations (numbered as in the notebooks that state them):
 
-(11) BIC = -2 N l(theta) + p log N          (gmm_teach.bic; l is eq. (6), p the free parameters)
-(12) AIC = -2 N l(theta) + 2 p              (gmm_teach.aic)
-(13) CV(K) = (1/F) sum_f l_f(theta_{-f}):   fit on all folds but f, score fold f with eq. (6),
-     average over the F folds.
-(14) accuracy = max over one-to-one maps m from clusters to classes of
-     (1/N) #{n : m(cluster_n) = class_n}    (the best assignment, Hungarian algorithm).
+(5.2) BIC = -2 N l(theta) + p log N         (gmm_teach.bic; l is eq. (4.6), p the free parameters)
+(8.1) AIC = -2 N l(theta) + 2 p             (gmm_teach.aic)
+(8.2) CV(K) = (1/F) sum_f l_f(theta_{-f}):  fit on all folds but f, score fold f with eq. (4.6),
+      average over the F folds.
+(10.1) accuracy = max over one-to-one maps m from clusters to classes of
+       (1/N) #{n : m(cluster_n) = class_n}  (the best assignment, Hungarian algorithm).
+
+Best-of-n fits can keep only proper runs: with min_variance (gmm_teach.optima.degeneracy_floor),
+a run with a component thinner than that is set aside, because the highest likelihood
+otherwise goes to degenerate spikes (notebooks 06, 07).
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from ._checks import (
     check_nonnegative_number,
     check_whole_number,
 )
-from .em import INIT_METHODS, EMTrace, initial_params, mean_log_likelihood, run_em
+from .em import INIT_METHODS, EMTrace, aic, bic, initial_params, mean_log_likelihood, run_em
+from .optima import is_degenerate
 from .params import COVARIANCE_TYPES
 
-__all__ = ["fit_best_of", "cross_validated_log_likelihood", "ClusterMatch", "match_clusters"]
+__all__ = ["fit_best_of", "cross_validated_log_likelihood", "Criteria", "criteria_over_k",
+           "ClusterMatch", "match_clusters"]
 
 
 def _check_options(method, covariance_type, n_starts) -> int:
@@ -40,37 +46,51 @@ def _check_options(method, covariance_type, n_starts) -> int:
 
 def fit_best_of(X, n_components: int, n_starts: int = 10, *, method: str = "k-means++",
                 covariance_type: str = "full", tol: float = 1e-3, max_iter: int = 100,
-                reg_covar: float = 1e-6) -> EMTrace:
+                reg_covar: float = 1e-6, min_variance: float | None = None) -> EMTrace:
     """EM from n_starts starts, initial_params(X, K, method, random_state=s) for
     s = 0, 1, ..., n_starts - 1; returns the trace whose final parameters have the highest
-    mean log-likelihood (eq. (6)) on X (the lowest seed wins a tie).
+    mean log-likelihood (eq. (4.6)) on X (the lowest seed wins a tie).
 
     One start can end in a poor local optimum; the best of several makes curves over K
-    reflect K, not luck. X: (N, d) or (N,). Returns an EMTrace (see run_em).
+    reflect K, not luck. But the highest likelihood favours degenerate runs (a component on
+    a few points on one line). min_variance: None keeps every run; a number (e.g.
+    gmm_teach.optima.degeneracy_floor(X, reg_covar)) keeps only runs whose every covariance
+    eigenvalue is at least min_variance, and raises ValueError if no run is proper.
+    X: (N, d) or (N,). Returns an EMTrace (see run_em).
     """
     X = as_samples(X)
     check_n_components(n_components, X.shape[0])
     n_starts = _check_options(method, covariance_type, n_starts)
+    if min_variance is not None:
+        min_variance = check_nonnegative_number(min_variance, "min_variance")
     best, best_score = None, -np.inf
     for seed in range(n_starts):
         start = initial_params(X, n_components, method, random_state=seed,
                                reg_covar=reg_covar, covariance_type=covariance_type)
         trace = run_em(X, start, tol=tol, max_iter=max_iter, reg_covar=reg_covar)
+        if min_variance is not None and is_degenerate(trace.final, min_variance):
+            continue
         score = trace.mean_log_likelihood(-1)
         if best is None or score > best_score:
             best, best_score = trace, score
+    if best is None:
+        raise ValueError(f"all {n_starts} runs with n_components={n_components} are degenerate "
+                         f"(a covariance eigenvalue below min_variance={min_variance:g}); use "
+                         "more n_starts, fewer n_components, or min_variance=None to keep them.")
     return best
 
 
 def cross_validated_log_likelihood(X, n_components: int, *, n_splits: int = 5,
                                    random_state: int = 0, n_starts: int = 10,
                                    method: str = "k-means++", covariance_type: str = "full",
-                                   reg_covar: float = 1e-6) -> np.ndarray:
-    """Held-out mean log-likelihood per fold, eq. (13) before the average.
+                                   reg_covar: float = 1e-6,
+                                   min_variance: float | None = None) -> np.ndarray:
+    """Held-out mean log-likelihood per fold, eq. (8.2) before the average.
 
     The samples are split by KFold(n_splits, shuffle=True, random_state=random_state); for
     each fold f, a mixture is fitted with fit_best_of on the other folds and scored with
-    mean_log_likelihood (eq. (6)) on fold f, which it never saw. X: (N, d) or (N,).
+    mean_log_likelihood (eq. (4.6)) on fold f, which it never saw (min_variance as in
+    fit_best_of: only proper fits). X: (N, d) or (N,).
     Returns (n_splits,); its mean is CV(K). Unlike the training log-likelihood it does not
     rise for ever with K: components that fit noise in the training folds explain the held-out
     fold badly.
@@ -87,9 +107,61 @@ def cross_validated_log_likelihood(X, n_components: int, *, n_splits: int = 5,
     scores = []
     for train, test in KFold(n_splits, shuffle=True, random_state=random_state).split(X):
         fitted = fit_best_of(X[train], n_components, n_starts, method=method,
-                             covariance_type=covariance_type, reg_covar=reg_covar).final
+                             covariance_type=covariance_type, reg_covar=reg_covar,
+                             min_variance=min_variance).final
         scores.append(mean_log_likelihood(X[test], fitted))
     return np.array(scores)
+
+
+class Criteria(NamedTuple):
+    """BIC, AIC and CV for every K (see criteria_over_k); arrays of shape (len(Ks),).
+
+    Ks: the candidates. fits: the best-of-n final GMMParams per K. training: eq. (4.6) of
+    each fit on X. bic, aic: eqs. (5.2), (8.1). cv, cv_se: eq. (8.2) and its standard error
+    over the folds. n_parameters: p per K.
+    """
+
+    Ks: np.ndarray
+    fits: tuple
+    training: np.ndarray
+    bic: np.ndarray
+    aic: np.ndarray
+    cv: np.ndarray
+    cv_se: np.ndarray
+    n_parameters: np.ndarray
+
+    def choices(self) -> dict:
+        """{"BIC": K, "AIC": K, "CV": K}: the lowest BIC and AIC, the highest CV."""
+        return {"BIC": int(self.Ks[np.argmin(self.bic)]), "AIC": int(self.Ks[np.argmin(self.aic)]),
+                "CV": int(self.Ks[np.argmax(self.cv)])}
+
+    def near_minimum(self, criterion: str, within: float) -> list[int]:
+        """The K whose BIC or AIC is less than `within` above its minimum."""
+        check_choice(criterion, "criterion", ("BIC", "AIC"))
+        within = check_nonnegative_number(within, "within")
+        values = self.bic if criterion == "BIC" else self.aic
+        return [int(K) for K in self.Ks[values - values.min() < within]]
+
+
+def criteria_over_k(X, Ks, *, n_starts: int = 10, n_starts_cv: int = 3, n_splits: int = 5,
+                    reg_covar: float = 1e-6, min_variance: float | None = None) -> Criteria:
+    """For every K in Ks: fit_best_of(X, K, n_starts) (only proper runs if min_variance is
+    given), its BIC (5.2) and AIC (8.1), and the held-out CV(K) (8.2) from
+    cross_validated_log_likelihood with n_starts_cv starts per fold. X: (N, d) or (N,);
+    Ks: whole numbers >= 1. Returns a Criteria."""
+    X = as_samples(X)
+    Ks = np.array([check_whole_number(K, "Ks", minimum=1) for K in np.atleast_1d(Ks)])
+    if Ks.size == 0:
+        raise ValueError("Ks must hold at least one number of components, e.g. range(1, 9).")
+    options = {"reg_covar": reg_covar, "min_variance": min_variance}
+    fits = tuple(fit_best_of(X, int(K), n_starts, **options).final for K in Ks)
+    folds = np.array([cross_validated_log_likelihood(X, int(K), n_splits=n_splits,
+                                                     n_starts=n_starts_cv, **options)
+                      for K in Ks])  # (len(Ks), n_splits)
+    return Criteria(Ks, fits, np.array([mean_log_likelihood(X, f) for f in fits]),
+                    np.array([bic(X, f) for f in fits]), np.array([aic(X, f) for f in fits]),
+                    folds.mean(axis=1), folds.std(axis=1, ddof=1) / np.sqrt(n_splits),
+                    np.array([f.n_parameters for f in fits]))
 
 
 class ClusterMatch(NamedTuple):
@@ -100,7 +172,7 @@ class ClusterMatch(NamedTuple):
         classes[i], classes in sorted order), then the unmatched ones, sorted.
     table: (C, K) counts, table[i, j] = #{n : true_n = classes[i], cluster_n = clusters[j]},
         so the matched pairs are on its diagonal.
-    accuracy: eq. (14), the trace of table over N.
+    accuracy: eq. (10.1), the trace of table over N.
     """
 
     classes: np.ndarray
@@ -120,7 +192,7 @@ class ClusterMatch(NamedTuple):
 def match_clusters(labels_true, labels_pred) -> ClusterMatch:
     """Confusion table of true classes against clusters, with the clusters matched to the
     classes by the best one-to-one assignment (scipy.optimize.linear_sum_assignment, which
-    maximises the number of samples on the diagonal), and the accuracy (14) after matching.
+    maximises the number of samples on the diagonal), and the accuracy (10.1) after matching.
 
     labels_true, labels_pred: (N,) labels of any sortable kind (strings, ints). Cluster
     numbers are arbitrary, so a plain "fraction equal" would be meaningless; the matching

@@ -6,7 +6,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.model_selection import KFold
 
 import gmm_teach as gt
-from gmm_teach import selection
+from gmm_teach import optima, selection
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +144,58 @@ def test_match_clusters_with_fewer_clusters_than_classes():
 def test_match_clusters_rejects_bad_labels(true, pred, match):
     with pytest.raises(ValueError, match=match):
         selection.match_clusters(np.array(true), np.array(pred))
+
+
+# ------------------------------------------------ proper fits only, and the criteria over K
+def test_fit_best_of_with_min_variance_keeps_the_best_proper_run():
+    X = gt.load_iris_sepal().X
+    floor = optima.degeneracy_floor(X)
+    runs = [gt.run_em(X, gt.initial_params(X, 5, "k-means++", random_state=s)) for s in range(10)]
+    proper = [t for t in runs if not optima.is_degenerate(t.final, floor)]
+    assert 0 < len(proper) < len(runs)
+    kept = selection.fit_best_of(X, 5, 10, min_variance=floor)
+    assert kept.mean_log_likelihood(-1) == max(t.mean_log_likelihood(-1) for t in proper)
+    best = selection.fit_best_of(X, 5, 10)
+    assert best.mean_log_likelihood(-1) == max(t.mean_log_likelihood(-1) for t in runs)
+    assert optima.is_degenerate(best.final, floor)
+
+
+def test_fit_best_of_raises_when_every_run_is_degenerate():
+    X = gt.load_iris_sepal().X
+    with pytest.raises(ValueError, match="all 2 runs .* degenerate.*min_variance"):
+        selection.fit_best_of(X, 8, 2, min_variance=1.0)
+    with pytest.raises(ValueError, match="min_variance"):
+        selection.fit_best_of(X, 2, 2, min_variance=-1.0)
+
+
+def test_criteria_over_k_equals_the_loops_it_replaces():
+    X = gt.load_iris_sepal().X
+    c = selection.criteria_over_k(X, [1, 2, 3], n_starts=4, n_starts_cv=2)
+    for i, K in enumerate((1, 2, 3)):
+        fit = selection.fit_best_of(X, K, 4).final
+        assert c.bic[i] == gt.bic(X, fit) and c.aic[i] == gt.aic(X, fit)
+        assert c.training[i] == gt.mean_log_likelihood(X, fit)
+        folds = selection.cross_validated_log_likelihood(X, K, n_starts=2)
+        assert c.cv[i] == folds.mean()
+        assert c.cv_se[i] == pytest.approx(folds.std(ddof=1) / np.sqrt(5))
+    assert c.n_parameters.tolist() == [5, 11, 17]
+    assert c.choices() == {"BIC": int(np.argmin(c.bic)) + 1, "AIC": int(np.argmin(c.aic)) + 1,
+                           "CV": int(np.argmax(c.cv)) + 1}
+    assert c.near_minimum("BIC", 0) == []
+    assert c.near_minimum("BIC", 1e-9) == [c.choices()["BIC"]]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "words"), [
+    ({"Ks": []}, ValueError, "Ks"),
+    ({"Ks": [0, 1]}, ValueError, "Ks"),
+    ({"Ks": [1.5]}, TypeError, "Ks"),
+])
+def test_criteria_over_k_bad_input(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        selection.criteria_over_k(gt.load_iris_sepal().X, **kwargs)
+
+
+def test_near_minimum_bad_input():
+    c = selection.criteria_over_k(gt.load_iris_sepal().X, [1], n_starts=1, n_starts_cv=1)
+    with pytest.raises(ValueError, match="criterion"):
+        c.near_minimum("CV", 3)
