@@ -42,6 +42,7 @@ from .plotting import (
     responsibility_colors,
     scatter_responsibilities,
 )
+from .sampling import sample
 from .style import (
     COLORS,
     MARKERS,
@@ -90,6 +91,7 @@ __all__ = [
     "print_table",
     "responsibility_colors",
     "run_em",
+    "sample",
     "sample_log_likelihood",
     "scatter_responsibilities",
     "use_default_style",
