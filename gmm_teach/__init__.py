@@ -53,6 +53,7 @@ from .style import (
     use_presenter_style,
 )
 from .tables import format_table, print_table
+from .variational import VariationalTrace, run_variational
 
 __version__ = "0.1.0"
 
@@ -65,6 +66,7 @@ __all__ = [
     "GMMParams",
     "HalfStep",
     "IrisSepal",
+    "VariationalTrace",
     "aic",
     "bic",
     "cholesky_factor",
@@ -91,6 +93,7 @@ __all__ = [
     "print_table",
     "responsibility_colors",
     "run_em",
+    "run_variational",
     "sample",
     "sample_log_likelihood",
     "scatter_responsibilities",
