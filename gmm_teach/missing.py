@@ -85,12 +85,15 @@ def _e_step(X: np.ndarray, params: GMMParams):
         for k in range(K):
             mu, sigma = params.means[k], params.covariances[k]
             L = linalg.cholesky(sigma[np.ix_(o, o)], lower=True)           # Sigma^oo = L L^T
+            # L^-1 by LAPACK's triangular inverse: OpenBLAS's threaded triangular solve can
+            # stall for milliseconds per call on a busy machine (see GMMParams._store)
+            L_inverse, _ = linalg.lapack.dtrtri(L, lower=1)
             diff = X[np.ix_(rows, o)] - mu[o]                               # x^o - mu^o
-            z = linalg.solve_triangular(L, diff.T, lower=True)              # L^-1 (x^o - mu^o)
+            z = L_inverse @ diff.T                                          # L^-1 (x^o - mu^o)
             log_prob[rows, k] = (-0.5 * (o.sum() * LOG_2PI + np.sum(z * z, axis=0))
                                  - np.log(np.diag(L)).sum())                # (13.3)'s terms
             if m.any():
-                B = linalg.solve_triangular(L, sigma[np.ix_(o, m)], lower=True)  # L^-1 S^om
+                B = L_inverse @ sigma[np.ix_(o, m)]                         # L^-1 Sigma^om
                 xhat[k][np.ix_(rows, m)] = mu[m] + z.T @ B                  # (13.4)
                 C[np.ix_([k], rows, m, m)] = sigma[np.ix_(m, m)] - B.T @ B  # (13.5)
     with np.errstate(divide="ignore"):
