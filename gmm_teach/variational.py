@@ -19,13 +19,13 @@ and the variational E-step, with psi the digamma function:
 (12.10) E[(x_n - mu_k)^T Lambda_k (x_n - mu_k)] = d / beta_k + nu_k (x_n - m_k)^T W_k (x_n - m_k)
 (12.11) log rho_nk = E[log pi_k] + E[log |Lambda_k|] / 2 - (d/2) log 2 pi - (12.10) / 2,
         r_nk = rho_nk / sum_j rho_nk
-(12.12) the evidence lower bound, as scikit-learn computes it (constants dropped):
-        - sum_nk r_nk log r_nk - sum_k log B(W_k, nu_k) - log C(alpha) - (d/2) sum_k log beta_k
-(12.13) E[pi_k] = alpha_k / sum_j alpha_j, or a_k/(a_k + b_k) prod_{j<k} b_j/(a_j + b_j)
+(12.12) E[pi_k] = alpha_k / sum_j alpha_j, or a_k/(a_k + b_k) prod_{j<k} b_j/(a_j + b_j)
         (normalised): scikit-learn's weights_.
+(12.13) the evidence lower bound, as scikit-learn computes it (constants dropped):
+        - sum_nk r_nk log r_nk - sum_k log B(W_k, nu_k) - log C(alpha) - (d/2) sum_k log beta_k
 The "covariances" reported are W_k^-1 / nu_k, the inverse of E[Lambda_k] (scikit-learn's
 covariances_). The loop is scikit-learn's: start from its responsibilities (k-means for the
-same random_state), then M-step (12.4)-(12.7), E-step (12.8)-(12.11), bound (12.12), until the
+same random_state), then M-step (12.4)-(12.7), E-step (12.8)-(12.11), bound (12.13), until the
 bound changes by less than tol (in total, not per sample, as in scikit-learn).
 """
 
@@ -168,7 +168,7 @@ class VariationalState:
 
     weight_concentration: (K,) alpha_k, or (2, K) rows a_k, b_k for stick-breaking.
     mean_precision: (K,) beta_k. degrees_of_freedom: (K,) nu_k (all equal for "tied").
-    params: a GMMParams with weights E[pi_k] (12.13), means m_k and covariances W_k^-1 / nu_k:
+    params: a GMMParams with weights E[pi_k] (12.12), means m_k and covariances W_k^-1 / nu_k:
     scikit-learn's weights_, means_, covariances_. weights / means / covariances are
     shortcuts to those arrays.
     """
@@ -180,7 +180,7 @@ class VariationalState:
 
     @property
     def weights(self) -> np.ndarray:
-        """E[pi_k], (K,), eq. (12.13)."""
+        """E[pi_k], (K,), eq. (12.12)."""
         return self.params.weights
 
     @property
@@ -262,7 +262,7 @@ def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.nd
 
 
 def expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
-    """E[pi_k], eq. (12.13), normalised to sum to 1 as scikit-learn does. Returns (K,)."""
+    """E[pi_k], eq. (12.12), normalised to sum to 1 as scikit-learn does. Returns (K,)."""
     if prior_type == "dirichlet_process":
         a, b = concentration
         weights = a / (a + b) * np.hstack((1, np.cumprod(b / (a + b))[:-1]))
@@ -272,7 +272,7 @@ def expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
 
 def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPriors,
                        reg_covar: float) -> VariationalState:
-    """Eqs. (12.4)-(12.7) and (12.13): the posterior for fixed responsibilities (N, K)."""
+    """Eqs. (12.4)-(12.7) and (12.12): the posterior for fixed responsibilities (N, K)."""
     nk, xk, sk = gaussian_statistics(X, resp, reg_covar, priors.covariance_type)
     concentration = estimate_weights(nk, priors)
     beta, means = estimate_means(nk, xk, priors)
@@ -325,7 +325,7 @@ def _log_wishart_norm(nu: np.ndarray, log_det_w_half: np.ndarray, d: int) -> np.
 
 def lower_bound(state: VariationalState, log_resp: np.ndarray, priors: VariationalPriors
                 ) -> float:
-    """The evidence lower bound, eq. (12.12), as scikit-learn's _compute_lower_bound:
+    """The evidence lower bound, eq. (12.13), as scikit-learn's _compute_lower_bound:
     responsibilities log r_nk (N, K) from the E-step and the posterior after the M-step."""
     d = state.means.shape[1]
     nu = state.degrees_of_freedom
@@ -348,7 +348,7 @@ class VariationalTrace:
 
     states: states[0] from the start's responsibilities, states[i] after the M-step of
         iteration i (n_iter + 1 of them).
-    lower_bounds: (n_iter,), eq. (12.12) after iteration i (scikit-learn's lower_bounds_).
+    lower_bounds: (n_iter,), eq. (12.13) after iteration i (scikit-learn's lower_bounds_).
     n_iter, converged, lower_bound (the last bound, -inf for max_iter=0): scikit-learn's
         n_iter_, converged_, lower_bound_.
     priors: the VariationalPriors used. X: the validated data.

@@ -23,12 +23,12 @@ from .variational import VariationalState, VariationalTrace, run_variational
 __all__ = ["ACTIVE_WEIGHT", "active_components", "fit_concentrations", "draw_variational",
            "draw_iterations", "concentration_explorer"]
 
-#: A component counts as switched on when its expected weight E[pi_k] (12.13) is above this.
+#: A component counts as switched on when its expected weight E[pi_k] (12.12) is above this.
 ACTIVE_WEIGHT = 0.01
 
 
 def active_components(state: VariationalState, threshold: float = ACTIVE_WEIGHT) -> int:
-    """How many components have E[pi_k] (12.13) above threshold (default 1 %)."""
+    """How many components have E[pi_k] (12.12) above threshold (default 1 %)."""
     if not isinstance(state, VariationalState):
         raise TypeError(f"state must be a VariationalState (e.g. trace.final), got "
                         f"{type(state).__name__}.")
@@ -51,7 +51,7 @@ def fit_concentrations(X, n_components: int, concentrations, **options
 def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: VariationalState, *,
                      title: str = "", data: bool = True) -> dict:
     """The data (grey), each component's 1- and 2-sigma ellipses of W_k^-1 / nu_k, fading
-    with its weight (gt.draw_gmm), and, on ax_weights, bars of E[pi_k] (12.13) in the
+    with its weight (gt.draw_gmm), and, on ax_weights, bars of E[pi_k] (12.12) in the
     components' colours, numbered from 1, with the 1 % line. X: (N, 2) or the first two
     features are drawn. Returns {"weights" (K,), "active" (int), "caption"}."""
     X = as_samples(X)
@@ -70,7 +70,7 @@ def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: Variation
         ax_weights.set_xticks(ks)
         ax_weights.set_ylim(0, 1)
         ax_weights.set_xlabel("component k")
-        ax_weights.set_ylabel("E[π_k], eq. (12.13)")
+        ax_weights.set_ylabel("E[π_k], eq. (12.12)")
     caption = (f"{active} of {len(weights)} components with E[pi_k] > {ACTIVE_WEIGHT:g}; "
                "weights " + ", ".join(f"{w:.3f}" for w in weights))
     return {"weights": weights, "active": active, "caption": caption}
@@ -78,7 +78,7 @@ def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: Variation
 
 def draw_iterations(axes, X, trace: VariationalTrace, iterations) -> list[dict]:
     """Small multiples: states[i] of the trace for each i in iterations, one per axes, titled
-    with the iteration and its lower bound (12.12). Returns draw_variational's dicts."""
+    with the iteration and its lower bound (12.13). Returns draw_variational's dicts."""
     axes = list(np.ravel(axes))
     iterations = [int(i) for i in iterations]
     if len(axes) != len(iterations) or not all(0 <= i <= trace.n_iter for i in iterations):
