@@ -1,5 +1,5 @@
-"""Figures and the slider of notebook 12: a variational fit as ellipses and weight bars,
-its iterations as small multiples, and the weight concentration prior on a slider.
+"""Figures and sliders of notebook 12: a variational fit as ellipses and weight bars, its
+iterations as small multiples or on a slider, and the weight concentration prior on a slider.
 
 The fits are computed before the slider is shown (fit_concentrations), so moving it only
 redraws: one precomputed VariationalTrace per slider position.
@@ -21,7 +21,7 @@ from .style import component_color
 from .variational import VariationalState, VariationalTrace, run_variational
 
 __all__ = ["ACTIVE_WEIGHT", "active_components", "fit_concentrations", "draw_variational",
-           "draw_iterations", "concentration_explorer"]
+           "draw_iterations", "concentration_explorer", "iteration_explorer"]
 
 #: A component counts as switched on when its expected weight E[pi_k] (12.12) is above this.
 ACTIVE_WEIGHT = 0.01
@@ -92,6 +92,23 @@ def draw_iterations(axes, X, trace: VariationalTrace, iterations) -> list[dict]:
     return drawn
 
 
+def _data_and_weights_axes(X: np.ndarray, labels: tuple[str, str]):
+    """The explorers' make_axes: the data (drawn once, static) beside the weight bars."""
+    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+
+    def make_axes(figure: Figure) -> list[Axes]:
+        ax_data, ax_weights = figure.subplots(1, 2, width_ratios=(3, 2))
+        figure.subplots_adjust(wspace=0.3, bottom=0.15)
+        ax_data.scatter(X[:, 0], X[:, 1], s=8, color="0.6", zorder=1)
+        ax_data.set_xlim(lo[0], hi[0])
+        ax_data.set_ylim(lo[1], hi[1])
+        ax_data.set_xlabel(labels[0])
+        ax_data.set_ylabel(labels[1])
+        return [ax_data, ax_weights]
+
+    return make_axes
+
+
 def concentration_explorer(X, traces: dict[str, dict[float, VariationalTrace]], *,
                            labels: tuple[str, str] = ("x₁", "x₂")) -> Explorer:
     """Buttons for the prior type and a slider over the weight concentration prior alpha_0,
@@ -106,17 +123,7 @@ def concentration_explorer(X, traces: dict[str, dict[float, VariationalTrace]], 
         raise TypeError("traces must be {prior_type: {alpha_0: VariationalTrace}} with the same "
                         "alpha_0 values for every prior type (fit_concentrations per type).")
     values = grids[0]
-    lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
-
-    def make_axes(figure: Figure) -> list[Axes]:
-        ax_data, ax_weights = figure.subplots(1, 2, width_ratios=(3, 2))
-        figure.subplots_adjust(wspace=0.3, bottom=0.15)
-        ax_data.scatter(X[:, 0], X[:, 1], s=8, color="0.6", zorder=1)
-        ax_data.set_xlim(lo[0], hi[0])
-        ax_data.set_ylim(lo[1], hi[1])
-        ax_data.set_xlabel(labels[0])
-        ax_data.set_ylabel(labels[1])
-        return [ax_data, ax_weights]
+    make_axes = _data_and_weights_axes(X, labels)
 
     def draw(ax_data: Axes, ax_weights: Axes, prior_type: str, concentration: float) -> dict:
         trace = traces[prior_type][concentration]
@@ -133,3 +140,29 @@ def concentration_explorer(X, traces: dict[str, dict[float, VariationalTrace]], 
             style={"description_width": "initial"}, layout={"width": "500px"}),
     }
     return Explorer(controls, make_axes, draw, _figsize(1.6))
+
+
+def iteration_explorer(trace: VariationalTrace, *,
+                       labels: tuple[str, str] = ("x₁", "x₂")) -> Explorer:
+    """A slider over the iterations of a variational fit: states[i]'s ellipses and weight
+    bars (12.12), with the lower bound (12.13) of iteration i in the title. The states are
+    already in the trace, so moving the slider only redraws.
+    Attributes: iteration (IntSlider, 0..n_iter), plus those of Explorer."""
+    if not isinstance(trace, VariationalTrace):
+        raise TypeError(f"trace must be a VariationalTrace (from gt.run_variational), got "
+                        f"{type(trace).__name__}.")
+    X = trace.X
+    make_axes = _data_and_weights_axes(X, labels)
+
+    def draw(ax_data: Axes, ax_weights: Axes, iteration: int) -> dict:
+        bound = "start" if iteration == 0 else (
+            f"lower bound {trace.lower_bounds[iteration - 1]:.2f}")
+        drawn = draw_variational(ax_data, ax_weights, X, trace.states[iteration], data=False,
+                                 title=f"iteration {iteration}: {bound}")
+        drawn["caption"] = f"iteration {iteration} of {trace.n_iter}: " + drawn["caption"]
+        return drawn
+
+    slider = widgets.IntSlider(value=0, min=0, max=trace.n_iter, step=1,
+                               description="iteration", continuous_update=True,
+                               layout={"width": "500px"})
+    return Explorer({"iteration": slider}, make_axes, draw, _figsize(1.6))

@@ -21,16 +21,20 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK = NOTEBOOKS / "12_bayesian_mixtures.ipynb"
 
 
+WIDGETS = ("iteration_explorer", "concentration_explorer")
+
+
 @pytest.fixture(scope="module")
 def ns():
+    """The notebook's namespace after its cells; each widget cell's explorer by name."""
     namespace = {}
+    sources = code_sources(NOTEBOOK)
     with threadpool_limits(limits=1):
-        namespace["explorer"] = run_cells(
-            [s for s in code_sources(NOTEBOOK)
-             if "concentration_explorer" not in s], namespace)
-        widget_cell = [s for s in code_sources(NOTEBOOK) if "concentration_explorer" in s]
-        assert len(widget_cell) == 1 and widget_cell[0].startswith("# NBVAL_IGNORE_OUTPUT")
-        namespace["explorer"] = run_cells(widget_cell, namespace)
+        run_cells([s for s in sources if not any(w in s for w in WIDGETS)], namespace)
+        for name in WIDGETS:
+            cell = [s for s in sources if name in s]
+            assert len(cell) == 1 and cell[0].startswith("# NBVAL_IGNORE_OUTPUT")
+            namespace[name] = run_cells(cell, namespace)
     plt.close("all")
     return namespace
 
@@ -97,8 +101,16 @@ def test_the_synthetic_data_is_notebook_08s(ns):
     np.testing.assert_array_equal(namespace["X_synth"], ns["X_synth"])
 
 
-def test_the_slider(ns):
-    explorer = ns["explorer"]
+def test_the_iteration_slider(ns):
+    explorer, trace = ns["iteration_explorer"], ns["trace"]
+    assert explorer.iteration.max == trace.n_iter and explorer.drawn["active"] == 6
+    explorer.iteration.value = trace.n_iter
+    assert explorer.drawn["active"] == 2
+    assert explorer.caption.value.startswith(f"<code>iteration {trace.n_iter} of ")
+
+
+def test_the_concentration_slider(ns):
+    explorer = ns["concentration_explorer"]
     fits = ns["fits"]
     assert explorer.prior_type.value == "dirichlet_process"
     for kind in vb.PRIOR_TYPES:

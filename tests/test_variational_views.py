@@ -66,3 +66,15 @@ def test_fit_concentrations_and_explorer():
                                          "b": {0.01: fits["dirichlet_process"][0.01]}})
     with pytest.raises(TypeError, match="prior_type"):
         views.concentration_explorer(X, fits["dirichlet_process"])
+
+
+def test_iteration_explorer(trace):
+    explorer = views.iteration_explorer(trace)
+    assert explorer.iteration.max == trace.n_iter and explorer.drawn["active"] == 4
+    explorer.iteration.value = trace.n_iter
+    assert explorer.drawn["weights"] is trace.final.weights
+    assert explorer.caption.value.startswith(f"<code>iteration {trace.n_iter} of "
+                                             f"{trace.n_iter}: ")
+    assert explorer.image.value[:4] == b"\x89PNG"
+    with pytest.raises(TypeError, match="VariationalTrace"):
+        views.iteration_explorer(trace.final)
