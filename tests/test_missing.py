@@ -169,3 +169,40 @@ def test_bad_m_step_input_and_loop_settings():
         missing.run_em_missing(X, PARAMS, tol=-1)
     with pytest.raises(TypeError, match="max_iter must be a whole number"):
         missing.run_em_missing(X, PARAMS, max_iter=1.5)
+
+
+# ----------------------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+from test_properties import PROFILE, data, mixture_params  # noqa: E402
+
+
+@st.composite
+def incomplete_data_and_params(draw):
+    d = draw(st.integers(2, 3))
+    X = draw(data(min_samples=1, max_samples=25, d=d)).reshape(-1, d)
+    gaps = draw(arrays(np.bool_, X.shape))
+    gaps[gaps.all(axis=1), 0] = False                      # keep one entry in every row
+    return np.where(gaps, np.nan, X), draw(mixture_params(d))
+
+
+@settings(max_examples=60, **PROFILE)
+@given(incomplete_data_and_params())
+def test_e_step_properties(case):
+    X, params = case
+    resp, log_p, xhat, C = missing.missing_e_step(X, params)
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=1e-12)
+    observed = ~np.isnan(X)
+    for n, x in enumerate(X):
+        o = observed[n]
+        direct = [np.log(w) + stats.multivariate_normal(mu[o], s[np.ix_(o, o)]).logpdf(x[o])
+                  for w, mu, s in zip(params.weights, params.means, params.covariances,
+                                      strict=True)]
+        assert log_p[n] == pytest.approx(np.logaddexp.reduce(direct), rel=1e-9, abs=1e-9)
+        for k in range(params.n_components):
+            assert np.array_equal(xhat[k, n, o], x[o])      # observed entries kept
+            assert np.all(C[k, n][o] == 0) and np.all(C[k, n][:, o] == 0)
+            assert np.linalg.eigvalsh(C[k, n]).min() >= -1e-9 * np.abs(params.covariances).max()
+    filled = missing.impute(X, params)
+    assert np.array_equal(filled[observed], X[observed]) and np.isfinite(filled).all()

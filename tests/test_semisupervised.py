@@ -112,3 +112,30 @@ def test_bad_labels(labels, error, match):
         ss.run_semisupervised_em(X4, labels, init)
     with pytest.raises(error, match=match):
         ss.semisupervised_e_step(X4, init, labels)
+
+
+# ----------------------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_properties import PROFILE, data, mixture_params  # noqa: E402
+
+
+@st.composite
+def data_params_labels(draw):
+    d = draw(st.integers(1, 3))
+    X = draw(data(min_samples=1, max_samples=30, d=d)).reshape(-1, d)
+    params = draw(mixture_params(d))
+    labels = np.array(draw(st.lists(st.integers(-1, params.n_components - 1),
+                                    min_size=len(X), max_size=len(X))))
+    return X, params, labels
+
+
+@settings(max_examples=60, **PROFILE)
+@given(data_params_labels())
+def test_labelled_rows_are_one_hot_and_the_rest_is_bayes_rule(case):
+    X, params, labels = case
+    resp = ss.semisupervised_e_step(X, params, labels)
+    known = labels >= 0
+    np.testing.assert_array_equal(resp[known], np.eye(params.n_components)[labels[known]])
+    if (~known).any():
+        np.testing.assert_array_equal(resp[~known], gt.e_step(X[~known], params))

@@ -224,3 +224,27 @@ def test_bad_data():
         gt.run_variational(IRIS, 200)
     with pytest.raises(ValueError, match="NaN"):
         gt.run_variational(np.where(IRIS == IRIS[3, 0], np.nan, IRIS), 3)
+
+
+# ----------------------------------------------------------------------------- properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+from test_properties import PROFILE  # noqa: E402
+
+concentrations = arrays(np.float64, st.integers(1, 8), elements=st.floats(1e-3, 1e3))
+
+
+@settings(max_examples=100, **PROFILE)
+@given(concentrations, concentrations)
+def test_expected_weights_and_jensen(alpha, other):
+    b = np.resize(other, alpha.shape)
+    for concentration, kind in ((alpha, "dirichlet_distribution"),
+                                (np.vstack((alpha, b)), "dirichlet_process")):
+        weights = vb.expected_weights(concentration, kind)
+        assert weights.sum() == pytest.approx(1.0, rel=1e-12) and np.all(weights >= 0)
+        # exp E[log pi_k] < E[pi_k] (Jensen), before scikit-learn's normalisation of (12.12)
+        penalised = np.exp(vb.expected_log_weights(concentration, kind))
+        if kind == "dirichlet_distribution":
+            assert np.all(penalised < weights * (1 + 1e-12))
+        assert penalised.sum() < 1 + 1e-12
