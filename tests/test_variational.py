@@ -111,6 +111,14 @@ def test_given_diagonal_and_spherical_covariance_priors_match(covariance_type, p
                               covariance_prior=prior)[:2])
 
 
+@pytest.mark.parametrize("prior_type", vb.PRIOR_TYPES)
+@pytest.mark.parametrize("shift, scale", [(1e4, 1.0), (0.0, 1e-4), (0.0, 1e4)])
+def test_data_at_other_scales(shift, scale, prior_type):
+    X = gt.load_iris_all()[0] * scale + shift
+    for seed in (0, 1):
+        assert_same_fit(*fit_both(X, 4, seed, weight_concentration_prior_type=prior_type)[:2])
+
+
 def test_max_iter_zero_keeps_the_start():
     X = gt.load_iris_sepal()[0]
     trace, bgm, warned = fit_both(X, 3, 0, max_iter=0)
