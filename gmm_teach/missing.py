@@ -23,6 +23,7 @@ from scipy import linalg
 from ._checks import (
     MAX_ABS_DATA,
     as_float_array,
+    check_finite,
     check_n_components,
     check_nonnegative_number,
     check_whole_number,
@@ -131,6 +132,8 @@ def missing_m_step(resp, xhat, C, reg_covar: float = 1e-6) -> GMMParams:
     (K, N, d), C (K, N, d, d) as missing_e_step returns them. Returns a GMMParams."""
     resp, xhat, C = (as_float_array(a, name) for a, name in
                      ((resp, "resp"), (xhat, "xhat"), (C, "C")))
+    for array, name in ((resp, "resp"), (xhat, "xhat"), (C, "C")):
+        check_finite(array, name)
     if xhat.ndim != 3 or resp.shape != xhat.shape[1::-1] or C.shape != xhat.shape + (
             xhat.shape[2],):
         raise ValueError("resp (N, K), xhat (K, N, d) and C (K, N, d, d) must fit together, "

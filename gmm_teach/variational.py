@@ -194,12 +194,73 @@ class VariationalState:
         return self.params.covariances
 
 
+# ----------------------------------------------------------------------------- checks
+def _check_priors(priors) -> VariationalPriors:
+    if not isinstance(priors, VariationalPriors):
+        raise TypeError(f"priors must be a VariationalPriors, got {type(priors).__name__}. "
+                        "Build one with variational_priors(X, n_components).")
+    return priors
+
+
+def _check_state(state, n_features: int | None = None) -> VariationalState:
+    if not isinstance(state, VariationalState):
+        raise TypeError(f"state must be a VariationalState (e.g. trace.states[i]), got "
+                        f"{type(state).__name__}.")
+    if n_features is not None and state.means.shape[1] != n_features:
+        raise ValueError(f"state describes {state.means.shape[1]}-dimensional components but "
+                         f"X has {n_features} feature(s). Pass the X the state was fitted to.")
+    return state
+
+
+def _array(value, name: str, shape: tuple, *, minimum: float | None = None) -> np.ndarray:
+    """value as a finite float array of the given shape (None: any length), >= minimum."""
+    array = as_float_array(value, name)
+    check_finite(array, name)
+    if array.ndim != len(shape) or any(n is not None and n != m
+                                       for n, m in zip(shape, array.shape, strict=True)):
+        wanted = "(" + ", ".join("K" if n is None else str(n) for n in shape) + ")"
+        raise ValueError(f"{name} must have shape {wanted}, got {array.shape}.")
+    if minimum is not None and np.any(array < minimum):
+        raise ValueError(f"{name} must be >= {minimum:g} everywhere, got a minimum of "
+                         f"{array.min():.3g}.")
+    return array
+
+
+def _check_concentration(concentration, prior_type: str) -> np.ndarray:
+    check_choice(prior_type, "prior_type", PRIOR_TYPES)
+    shape = (2, None) if prior_type == "dirichlet_process" else (None,)
+    array = _array(concentration, "concentration", shape)
+    if np.any(array <= 0):
+        raise ValueError("concentration must be positive (alpha_k, or a_k and b_k, from "
+                         "estimate_weights).")
+    return array
+
+
+def _check_statistics(nk, xk, priors: VariationalPriors):
+    nk = _array(nk, "nk", (None,), minimum=0.0)
+    xk = _array(xk, "xk", (len(nk), priors.mean.shape[0]))
+    return nk, xk
+
+
+def _check_resp(resp, n: int, name: str = "resp") -> np.ndarray:
+    resp = _array(resp, name, (n, None))
+    if resp.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one column (component).")
+    return resp
+
+
 # ----------------------------------------------------------------------------- M-step
 def gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
                         covariance_type: str):
     """N_k (K,), xbar_k (K, d) and S_k (K, d, d) of eq. (12.4), with scikit-learn's 10 eps
     in N_k and reg_covar on S_k's diagonal; S_k pooled ("tied"), diagonal ("diag") or a
     multiple of I ("spherical") as covariance_type says. X (N, d), resp (N, K)."""
+    X = as_samples(X)
+    resp = _check_resp(resp, X.shape[0])
+    if np.any(resp < 0):
+        raise ValueError("resp must hold non-negative responsibilities (as the E-step gives).")
+    reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
+    check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     n, d = X.shape
     nk = resp.sum(axis=0) + 10 * EPS
     xk = (resp.T @ X) / nk[:, np.newaxis]
@@ -222,6 +283,8 @@ def gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
 def estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
     """The weights' posterior, eq. (12.5): alpha_0 + N_k (K,) for the Dirichlet
     distribution; for stick-breaking (2, K): a_k = 1 + N_k, b_k = alpha_0 + sum_{j>k} N_j."""
+    priors = _check_priors(priors)
+    nk = _array(nk, "nk", (None,), minimum=0.0)
     alpha0 = priors.weight_concentration
     if priors.weight_concentration_prior_type == "dirichlet_process":
         later = np.hstack((np.cumsum(nk[::-1])[-2::-1], 0))  # sum_{j>k} N_j
@@ -230,7 +293,8 @@ def estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
 
 
 def estimate_means(nk: np.ndarray, xk: np.ndarray, priors: VariationalPriors):
-    """beta_k (K,) and m_k (K, d), eq. (12.6)."""
+    """beta_k (K,) and m_k (K, d), eq. (12.6), from N_k (K,) and xbar_k (K, d)."""
+    nk, xk = _check_statistics(nk, xk, _check_priors(priors))
     beta = priors.mean_precision + nk
     means = (priors.mean_precision * priors.mean + nk[:, np.newaxis] * xk) / beta[:, np.newaxis]
     return beta, means
@@ -241,7 +305,11 @@ def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.nd
     """nu_k (K,) and W_k^-1 / nu_k (K, d, d), eq. (12.7).
 
     "tied" shares one Wishart: nu = nu_0 + N/K and the average of the K terms of (12.7)
-    (scikit-learn's form). "diag" and "spherical" keep only the diagonal, or its mean."""
+    (scikit-learn's form). "diag" and "spherical" keep only the diagonal, or its mean.
+    nk (K,), xk (K, d), sk (K, d, d), beta (K,) as gaussian_statistics / estimate_means."""
+    nk, xk = _check_statistics(nk, xk, _check_priors(priors))
+    sk = _array(sk, "sk", (len(nk), xk.shape[1], xk.shape[1]))
+    beta = _array(beta, "beta", (len(nk),))
     K, d = xk.shape
     diff = xk - priors.mean                                    # xbar_k - m_0, (K, d)
     shrink = priors.mean_precision * nk / beta                 # beta_0 N_k / beta_k
@@ -262,7 +330,9 @@ def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.nd
 
 
 def expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
-    """E[pi_k], eq. (12.12), normalised to sum to 1 as scikit-learn does. Returns (K,)."""
+    """E[pi_k], eq. (12.12), normalised to sum to 1 as scikit-learn does, from the
+    concentration (K,) or (2, K) of estimate_weights. Returns (K,)."""
+    concentration = _check_concentration(concentration, prior_type)
     if prior_type == "dirichlet_process":
         a, b = concentration
         weights = a / (a + b) * np.hstack((1, np.cumprod(b / (a + b))[:-1]))
@@ -272,7 +342,9 @@ def expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
 
 def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPriors,
                        reg_covar: float) -> VariationalState:
-    """Eqs. (12.4)-(12.7) and (12.12): the posterior for fixed responsibilities (N, K)."""
+    """Eqs. (12.4)-(12.7) and (12.12): the posterior for fixed responsibilities (N, K).
+    X (N, d); returns a VariationalState."""
+    priors = _check_priors(priors)
     nk, xk, sk = gaussian_statistics(X, resp, reg_covar, priors.covariance_type)
     concentration = estimate_weights(nk, priors)
     beta, means = estimate_means(nk, xk, priors)
@@ -286,7 +358,9 @@ def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPrior
 
 # ----------------------------------------------------------------------------- E-step
 def expected_log_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
-    """E[log pi_k] under the weights' posterior, eq. (12.8). Returns (K,)."""
+    """E[log pi_k] under the weights' posterior, eq. (12.8), from the concentration (K,) or
+    (2, K) of estimate_weights. Returns (K,)."""
+    concentration = _check_concentration(concentration, prior_type)
     if prior_type == "dirichlet_process":
         a, b = concentration
         digamma_sum = digamma(a + b)
@@ -299,7 +373,10 @@ def expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
     """E[log N(x_n | mu_k, Lambda_k^-1)] = (12.9) / 2 - (d/2) log 2 pi - (12.10) / 2, (N, K).
 
     state.params holds W_k^-1 / nu_k, so its Gaussian log-density (2.2) is
-    -(d/2) log 2 pi + (1/2) log |nu_k W_k| - (nu_k/2) (x - m_k)^T W_k (x - m_k)."""
+    -(d/2) log 2 pi + (1/2) log |nu_k W_k| - (nu_k/2) (x - m_k)^T W_k (x - m_k).
+    X: (N, d) or (N,)."""
+    X = as_samples(X)
+    state = _check_state(state, X.shape[1])
     d = X.shape[1]
     nu = state.degrees_of_freedom
     log_gauss = _log_gaussian_prob(X, state.params) - 0.5 * d * np.log(nu)
@@ -308,7 +385,7 @@ def expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
 
 
 def variational_e_step(X: np.ndarray, state: VariationalState, prior_type: str):
-    """log r_nk (N, K) and log sum_k rho_nk (N,), eqs. (12.8)-(12.11)."""
+    """log r_nk (N, K) and log sum_k rho_nk (N,), eqs. (12.8)-(12.11). X: (N, d) or (N,)."""
     log_rho = expected_log_gaussian(X, state) + expected_log_weights(
         state.weight_concentration, prior_type)
     log_norm = logsumexp(log_rho, axis=1)
@@ -327,6 +404,11 @@ def lower_bound(state: VariationalState, log_resp: np.ndarray, priors: Variation
                 ) -> float:
     """The evidence lower bound, eq. (12.13), as scikit-learn's _compute_lower_bound:
     responsibilities log r_nk (N, K) from the E-step and the posterior after the M-step."""
+    state, priors = _check_state(state), _check_priors(priors)
+    log_resp = as_float_array(log_resp, "log_resp")
+    if log_resp.ndim != 2 or log_resp.shape[1] != len(state.weights) or np.any(log_resp > 0):
+        raise ValueError(f"log_resp must be log-responsibilities (N, K) with K = "
+                         f"{len(state.weights)}, all <= 0, as variational_e_step returns.")
     d = state.means.shape[1]
     nu = state.degrees_of_freedom
     log_det_w_half = (state.params.log_det_precisions_cholesky - 0.5 * d * np.log(nu))

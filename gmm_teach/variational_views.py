@@ -54,11 +54,11 @@ def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: Variation
     with its weight (gt.draw_gmm), and, on ax_weights, bars of E[pi_k] (12.12) in the
     components' colours, numbered from 1, with the 1 % line. X: (N, 2) or the first two
     features are drawn. Returns {"weights" (K,), "active" (int), "caption"}."""
+    active = active_components(state)  # also the TypeError for a wrong state
     X = as_samples(X)
     if data:
         ax_data.scatter(X[:, 0], X[:, 1], s=8, color="0.6", zorder=1)
     draw_gmm(ax_data, state.params, n_std=(1, 2))
-    active = active_components(state)
     if title:
         ax_data.set_title(title)
     weights = state.weights
@@ -79,6 +79,9 @@ def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: Variation
 def draw_iterations(axes, X, trace: VariationalTrace, iterations) -> list[dict]:
     """Small multiples: states[i] of the trace for each i in iterations, one per axes, titled
     with the iteration and its lower bound (12.13). Returns draw_variational's dicts."""
+    if not isinstance(trace, VariationalTrace):
+        raise TypeError(f"trace must be a VariationalTrace (from gt.run_variational), got "
+                        f"{type(trace).__name__}.")
     axes = list(np.ravel(axes))
     iterations = [int(i) for i in iterations]
     if len(axes) != len(iterations) or not all(0 <= i <= trace.n_iter for i in iterations):

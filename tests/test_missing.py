@@ -164,6 +164,10 @@ def test_bad_input(X, params, error, match):
 def test_bad_m_step_input_and_loop_settings():
     with pytest.raises(ValueError, match="must fit together"):
         missing.missing_m_step(np.ones((3, 2)) / 2, np.zeros((2, 4, 2)), np.zeros((2, 4, 2, 2)))
+    xhat = np.zeros((2, 4, 2))
+    xhat[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match="xhat contains 1 NaN"):
+        missing.missing_m_step(np.ones((4, 2)) / 2, xhat, np.zeros((2, 4, 2, 2)))
     X = with_gaps(gt.load_iris_sepal()[0], 0.2, 0)
     with pytest.raises(ValueError, match="tol must be"):
         missing.run_em_missing(X, PARAMS, tol=-1)

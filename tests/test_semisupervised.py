@@ -138,4 +138,6 @@ def test_labelled_rows_are_one_hot_and_the_rest_is_bayes_rule(case):
     known = labels >= 0
     np.testing.assert_array_equal(resp[known], np.eye(params.n_components)[labels[known]])
     if (~known).any():
-        np.testing.assert_array_equal(resp[~known], gt.e_step(X[~known], params))
+        # the same formula on fewer rows: equal up to the rounding of a different BLAS batch
+        np.testing.assert_allclose(resp[~known], gt.e_step(X[~known], params), rtol=1e-12,
+                                   atol=1e-300)

@@ -256,3 +256,38 @@ def test_expected_weights_and_jensen(alpha, other):
         if kind == "dirichlet_distribution":
             assert np.all(penalised < weights * (1 + 1e-12))
         assert penalised.sum() < 1 + 1e-12
+
+
+def test_bad_input_to_the_updates():
+    X = IRIS
+    priors = vb.variational_priors(X, 3)
+    resp = np.full((150, 3), 1 / 3)
+    nk, xk, sk = vb.gaussian_statistics(X, resp, 1e-6, "full")
+    beta, _ = vb.estimate_means(nk, xk, priors)
+    state = gt.run_variational(X, 3, random_state=0).final
+    cases = [
+        (lambda: vb.gaussian_statistics(X, resp[:10], 1e-6, "full"), ValueError,
+         r"resp must have shape \(150, K\)"),
+        (lambda: vb.gaussian_statistics(X, -resp, 1e-6, "full"), ValueError, "non-negative"),
+        (lambda: vb.gaussian_statistics(X, resp, 1e-6, "block"), ValueError, "covariance_type"),
+        (lambda: vb.estimate_weights(nk, "priors"), TypeError, "variational_priors"),
+        (lambda: vb.estimate_weights(-nk, priors), ValueError, "nk must be >= 0"),
+        (lambda: vb.estimate_means(nk, xk[:, :1], priors), ValueError, r"xk must have shape"),
+        (lambda: vb.estimate_wishart(nk, xk, sk[:2], beta, priors), ValueError,
+         "sk must have shape"),
+        (lambda: vb.expected_weights(np.ones(3), "dirichlet_process"), ValueError,
+         r"concentration must have shape \(2, K\)"),
+        (lambda: vb.expected_log_weights(np.zeros(3), "dirichlet_distribution"), ValueError,
+         "concentration must be positive"),
+        (lambda: vb.expected_log_weights(np.ones(3), "dirichlet"), ValueError, "prior_type"),
+        (lambda: vb.expected_log_gaussian(X[:, :1], state), ValueError,
+         "2-dimensional components but X has 1"),
+        (lambda: vb.variational_e_step(X, state.params, "dirichlet_process"), TypeError,
+         "VariationalState"),
+        (lambda: vb.lower_bound(state, np.zeros((150, 2)), priors), ValueError,
+         "log_resp must be"),
+        (lambda: vb.variational_m_step(X, resp, None, 1e-6), TypeError, "VariationalPriors"),
+    ]
+    for call, error, match in cases:
+        with pytest.raises(error, match=match):
+            call()

@@ -78,3 +78,12 @@ def test_iteration_explorer(trace):
     assert explorer.image.value[:4] == b"\x89PNG"
     with pytest.raises(TypeError, match="VariationalTrace"):
         views.iteration_explorer(trace.final)
+
+
+def test_bad_state_or_trace(trace):
+    fig, ax = plt.subplots()
+    with pytest.raises(TypeError, match="VariationalState"):
+        views.draw_variational(ax, None, X, trace.final.params)
+    with pytest.raises(TypeError, match="VariationalTrace"):
+        views.draw_iterations([ax], X, trace.final, [0])
+    plt.close(fig)
