@@ -99,9 +99,16 @@ def _e_step(X: np.ndarray, params: GMMParams):
                 C[np.ix_([k], rows, m, m)] = sigma[np.ix_(m, m)] - B.T @ B  # (13.5)
     with np.errstate(divide="ignore"):
         log_prob += np.log(params.weights)
-    log_p = np.logaddexp.reduce(log_prob, axis=1)
-    resp = np.exp(log_prob - log_p[:, np.newaxis])
-    return resp, log_p, xhat, C
+    a_max = log_prob.max(axis=1, keepdims=True)            # log-sum-exp, as in (3.3)
+    if np.isneginf(a_max).any():
+        n = int(np.flatnonzero(np.isneginf(a_max))[0])
+        raise ValueError(f"sample {n} of X is so far from every component that its "
+                         "observed log-density is -inf under each. Rescale X or use larger "
+                         "variances (reg_covar).")
+    resp = np.exp(log_prob - a_max)
+    total = resp.sum(axis=1, keepdims=True)
+    resp /= total
+    return resp, (a_max + np.log(total))[:, 0], xhat, C
 
 
 def missing_e_step(X, params: GMMParams):
