@@ -91,7 +91,9 @@ def _e_step(X: np.ndarray, params: GMMParams):
             L_inverse, _ = linalg.lapack.dtrtri(L, lower=1)
             diff = X[np.ix_(rows, o)] - mu[o]                               # x^o - mu^o
             z = L_inverse @ diff.T                                          # L^-1 (x^o - mu^o)
-            log_prob[rows, k] = (-0.5 * (o.sum() * LOG_2PI + np.sum(z * z, axis=0))
+            with np.errstate(over="ignore"):  # beyond float64: -inf, named below
+                squared = np.sum(z * z, axis=0)
+            log_prob[rows, k] = (-0.5 * (o.sum() * LOG_2PI + squared)
                                  - np.log(np.diag(L)).sum())                # (13.3)'s terms
             if m.any():
                 B = L_inverse @ sigma[np.ix_(o, m)]                         # L^-1 Sigma^om

@@ -210,3 +210,9 @@ def test_e_step_properties(case):
             assert np.linalg.eigvalsh(C[k, n]).min() >= -1e-9 * np.abs(params.covariances).max()
     filled = missing.impute(X, params)
     assert np.array_equal(filled[observed], X[observed]) and np.isfinite(filled).all()
+
+
+def test_a_point_beyond_every_component_is_named():
+    tiny = gt.GMMParams([1.0], [[0.0, 0.0]], [1e-200 * np.eye(2)])
+    with pytest.raises(ValueError, match="sample 0 of X is so far"):
+        missing.run_em_missing(np.array([[1e150, np.nan]]), tiny)
