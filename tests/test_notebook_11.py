@@ -57,3 +57,10 @@ def test_digits(ns):
     assert ns["digit_trace"].converged
     assert ns["new_images"].shape == (24, 64)
     assert ns["new_images"].min() >= 0 and ns["new_images"].max() <= 16
+
+
+def test_the_numbers_in_the_digits_prose(ns):
+    digits = ns["digits"]
+    assert digits.data.shape == (1797, 64) and digits.images.shape[1:] == (8, 8)
+    assert digits.data.min() == 0 and digits.data.max() == 16      # grey levels 0 to 16
+    assert 64 * 65 // 2 == 2080                                    # free numbers of a 64x64 Sigma

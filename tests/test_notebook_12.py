@@ -123,3 +123,8 @@ def test_the_concentration_slider(ns):
                                                      f"{expected} of 6 components")
             assert explorer.image.value[:4] == b"\x89PNG"
     assert len(explorer.update_seconds) >= 4
+
+
+def test_the_counts_in_the_prose(ns):
+    assert len(ns["Ks"]) * 10 == 80                               # "one fit instead of eighty"
+    assert min(ns["alphas"]) == 1e-3 and max(ns["alphas"]) == 1e3  # six orders of magnitude
