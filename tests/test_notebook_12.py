@@ -128,3 +128,15 @@ def test_the_concentration_slider(ns):
 def test_the_counts_in_the_prose(ns):
     assert len(ns["Ks"]) * 10 == 80                               # "one fit instead of eighty"
     assert min(ns["alphas"]) == 1e-3 and max(ns["alphas"]) == 1e3  # six orders of magnitude
+
+
+def test_the_faint_circle_is_the_switched_off_components(ns):
+    final = ns["vb_fits"]["synthetic, true K = 4", "dirichlet_process"].final
+    off = final.weights < 0.01
+    assert off.sum() == 4
+    X = ns["X_synth"]
+    np.testing.assert_allclose(final.means[off], np.broadcast_to(X.mean(axis=0), (4, 2)),
+                               atol=0.05)
+    prior = np.cov(X.T) / 2                                 # W_0^-1 / nu_0, nu_0 = d = 2
+    np.testing.assert_allclose(final.covariances[off], np.broadcast_to(prior, (4, 2, 2)),
+                               rtol=0.05, atol=0.05)
