@@ -141,3 +141,14 @@ def test_labelled_rows_are_one_hot_and_the_rest_is_bayes_rule(case):
         # the same formula on fewer rows: equal up to the rounding of a different BLAS batch
         np.testing.assert_allclose(resp[~known], gt.e_step(X[~known], params), rtol=1e-12,
                                    atol=1e-300)
+
+
+@pytest.mark.parametrize("covariance_type", ["tied", "diag", "spherical"])
+def test_other_covariance_types(covariance_type):
+    init = gt.initial_params(X4, 3, random_state=0, covariance_type=covariance_type)
+    ours = ss.run_semisupervised_em(X4, np.full(150, -1), init)
+    theirs = gt.run_em(X4, init)
+    np.testing.assert_array_equal(ours.mean_log_likelihoods, theirs.mean_log_likelihoods)
+    labelled = ss.run_semisupervised_em(X4, some_labels(SPECIES, 5, 0), init)
+    assert labelled.final.covariance_type == covariance_type
+    assert np.diff(labelled.mean_log_likelihoods).min() > -1e-6  # reg_covar can cost a little
