@@ -5,7 +5,8 @@ Two levels, both imported here with ``import gmm_teach as gt``:
 - **The engine**, named after the equations it computes (numbered as in the notebooks):
   gaussian_pdf, mvn_pdf / mvn_logpdf, GMMParams, e_step, mean_log_likelihood, m_step,
   initial_params (scikit-learn's four starts), run_em (the loop, returning an EMTrace that
-  keeps every half-step as data), bic / aic.
+  keeps every half-step as data), bic / aic; sample, run_variational, run_semisupervised_em,
+  run_em_missing (notebooks 11-13; modules sampling, variational, semisupervised, missing).
 - **The notebooks' helpers**: the iris loaders, the figures (draw_gmm, draw_ellipse,
   scatter_responsibilities, one colour and marker per component), the styles
   (use_default_style, use_presenter_style) and print_table.
@@ -37,6 +38,7 @@ from .em import (
     sample_log_likelihood,
     weighted_log_prob,
 )
+from .missing import run_em_missing
 from .params import COVARIANCE_TYPES, GMMParams
 from .plotting import (
     draw_ellipse,
@@ -46,6 +48,8 @@ from .plotting import (
     responsibility_colors,
     scatter_responsibilities,
 )
+from .sampling import sample
+from .semisupervised import run_semisupervised_em
 from .style import (
     COLORS,
     MARKERS,
@@ -56,6 +60,7 @@ from .style import (
     use_presenter_style,
 )
 from .tables import format_table, print_table
+from .variational import VariationalTrace, run_variational
 
 __version__ = "0.1.0"
 
@@ -68,6 +73,7 @@ __all__ = [
     "GMMParams",
     "HalfStep",
     "IrisSepal",
+    "VariationalTrace",
     "aic",
     "bic",
     "cholesky_factor",
@@ -94,6 +100,10 @@ __all__ = [
     "print_table",
     "responsibility_colors",
     "run_em",
+    "run_em_missing",
+    "run_semisupervised_em",
+    "run_variational",
+    "sample",
     "sample_log_likelihood",
     "scatter_responsibilities",
     "use_default_style",

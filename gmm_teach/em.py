@@ -229,6 +229,32 @@ def m_step(X, resp, reg_covar: float = 1e-6, covariance_type: str = "full") -> G
 
 
 # ----------------------------------------------------------------------------- start
+def _initial_responsibilities(X: np.ndarray, K: int, method: str, random_state) -> np.ndarray:
+    """The (N, K) responsibilities that scikit-learn's start `method` draws, before the first
+    M-step (shared by initial_params and gmm_teach.variational)."""
+    check_choice(method, "method", INIT_METHODS)
+    try:
+        rng = check_random_state(random_state)
+    except ValueError:
+        raise ValueError(f"random_state must be None, an int in 0..2**32 - 1 or a "
+                         f"np.random.RandomState, got {random_state!r}.") from None
+    n = X.shape[0]
+    if method == "random":
+        resp = rng.uniform(size=(n, K))
+        resp /= resp.sum(axis=1)[:, np.newaxis]
+    else:
+        resp = np.zeros((n, K))
+        if method == "kmeans":
+            labels = KMeans(n_clusters=K, n_init=1, random_state=rng).fit(X).labels_
+            resp[np.arange(n), labels] = 1
+        elif method == "random_from_data":
+            resp[rng.choice(n, size=K, replace=False), np.arange(K)] = 1
+        else:  # "k-means++"
+            _, indices = kmeans_plusplus(X, K, random_state=rng)
+            resp[indices, np.arange(K)] = 1
+    return resp
+
+
 def initial_params(X, n_components: int, method: str = "kmeans", random_state=None, *,
                    reg_covar: float = 1e-6, covariance_type: str = "full") -> GMMParams:
     """Starting parameters: initial responsibilities, then one M-step, as scikit-learn does.
@@ -253,26 +279,7 @@ def initial_params(X, n_components: int, method: str = "kmeans", random_state=No
     K = check_n_components(n_components, X.shape[0])
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
-    check_choice(method, "method", INIT_METHODS)
-    try:
-        rng = check_random_state(random_state)
-    except ValueError:
-        raise ValueError(f"random_state must be None, an int in 0..2**32 - 1 or a "
-                         f"np.random.RandomState, got {random_state!r}.") from None
-    n = X.shape[0]
-    if method == "random":
-        resp = rng.uniform(size=(n, K))
-        resp /= resp.sum(axis=1)[:, np.newaxis]
-    else:
-        resp = np.zeros((n, K))
-        if method == "kmeans":
-            labels = KMeans(n_clusters=K, n_init=1, random_state=rng).fit(X).labels_
-            resp[np.arange(n), labels] = 1
-        elif method == "random_from_data":
-            resp[rng.choice(n, size=K, replace=False), np.arange(K)] = 1
-        else:  # "k-means++"
-            _, indices = kmeans_plusplus(X, K, random_state=rng)
-            resp[indices, np.arange(K)] = 1
+    resp = _initial_responsibilities(X, K, method, random_state)
     return _m_step(X, resp, reg_covar, covariance_type)
 
 
