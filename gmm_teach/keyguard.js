@@ -4,7 +4,8 @@
    root css (CSS variables for the outer box: bigger widget text in presenter style).
 
    1. Keys pressed inside the widget stay in it: data-lm-suppress-shortcuts keeps them from
-      JupyterLab's notebook shortcuts, stopPropagation from anything listening above.
+      JupyterLab's notebook shortcuts, stopPropagation from anything listening above, and
+      the focus stays on the widget when a control is re-drawn under it.
    2. If the controls change and no new caption arrives within 2 s, the kernel behind the
       widget is gone (restarted) or busy: the picture is dimmed and a message says to run
       the cell again; it goes away as soon as the kernel answers. */
@@ -38,13 +39,30 @@
                 steps[event.key]);
           event.preventDefault();
         } else if (event.key === " " || event.key === "Spacebar") {
-          var playing = root.querySelector(".widget-play button.mod-active i.fa-play");
-          press(playing ? ".widget-play button:has(i.fa-pause)"
-                        : ".widget-play button:has(i.fa-play)");
+          press(".widget-play button");  // the play/pause button (ipywidgets 8)
           event.preventDefault();
         }
       }
       event.stopPropagation();
+    });
+    root.addEventListener("keyup", function (event) {
+      // a focused button would also "click" itself on the space bar's keyup
+      var onSlider = event.target.closest && event.target.closest(".noUi-handle, input");
+      if (/*STEP_KEYS*/null && !onSlider && (event.key === " " || event.key === "Spacebar")) {
+        event.preventDefault();
+      }
+      event.stopPropagation();
+    });
+    // A control re-drawn under the focus (the E/M toggle re-renders its buttons on every
+    // change) drops the focus to <body>, where the next key would reach JupyterLab: keep
+    // it on the widget instead.
+    root.addEventListener("focusout", function () {
+      setTimeout(function () {
+        var now = document.activeElement;
+        if ((now === null || now === document.body) && document.body.contains(root)) {
+          root.focus({preventScroll: true});
+        }
+      }, 0);
     });
     // The kernel watch.
     var caption = root.querySelector(".gmm-caption");
