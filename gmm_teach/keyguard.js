@@ -64,10 +64,16 @@
         }
       }, 0);
     });
-    // The kernel watch.
+    watch(root, 0);
+  }
+  // The kernel watch (once the widget's children have rendered).
+  function watch(root, attempt) {
     var caption = root.querySelector(".gmm-caption");
     var controls = root.querySelector(".gmm-controls");
-    if (!caption || !controls) { return; }
+    if (!caption || !controls || !root.querySelector("img")) {
+      if (attempt < 200) { setTimeout(function () { watch(root, attempt + 1); }, 50); }
+      return;
+    }
     var banner = document.createElement("div");
     banner.className = "gmm-stale";
     banner.setAttribute("role", "alert");

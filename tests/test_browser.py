@@ -617,6 +617,17 @@ def _notebook_state(page) -> dict:
                 c => c.classList.contains('lm-mod-hidden')).length})""")
 
 
+def _press_and_see_the_caption_change(page, caption, key: str, when: str) -> None:
+    previous = caption.text_content()
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function("([c, t]) => c.textContent !== t",
+                               arg=[caption.element_handle(), previous], timeout=5_000)
+    except PlaywrightTimeout:
+        focus = page.evaluate("() => document.activeElement.outerHTML.slice(0, 300)")
+        pytest.fail(f"{key} {when} did not step ({previous[:40]!r}); focus: {focus}")
+
+
 def test_keys_after_play_and_after_an_e_m_click_stay_in_the_scrubber(live_page):
     page, _ = live_page
     scrub = page.locator(".gmm-scrubber").first
@@ -633,10 +644,7 @@ def test_keys_after_play_and_after_an_e_m_click_stay_in_the_scrubber(live_page):
     time.sleep(1.2)
     assert caption.text_content() == shown, "space did not pause the scrubber"
     for key in ("ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "ArrowRight"):
-        previous = caption.text_content()
-        page.keyboard.press(key)
-        page.wait_for_function("([c, t]) => c.textContent !== t",
-                               arg=[caption.element_handle(), previous], timeout=5_000)
+        _press_and_see_the_caption_change(page, caption, key, "after Play")
         assert _on_screen(page, scrub), f"{key} after Play: the scrubber left the screen"
     # after a click on the E/M toggle
     toggle = scrub.locator(".gmm-scrubber-phase button:text('after M-step')")
@@ -647,15 +655,7 @@ def test_keys_after_play_and_after_an_e_m_click_stay_in_the_scrubber(live_page):
     page.wait_for_function("([c, t]) => c.textContent !== t",
                            arg=[caption.element_handle(), previous], timeout=5_000)
     for key in ("ArrowRight", "ArrowLeft", "ArrowRight", "ArrowDown", "ArrowUp"):
-        previous = caption.text_content()
-        page.keyboard.press(key)
-        try:
-            page.wait_for_function("([c, t]) => c.textContent !== t",
-                                   arg=[caption.element_handle(), previous], timeout=5_000)
-        except PlaywrightTimeout:
-            focus = page.evaluate("() => document.activeElement.outerHTML.slice(0, 300)")
-            pytest.fail(f"{key} after an E/M click did not step ({previous[:40]!r}); focus: "
-                        f"{focus}")
+        _press_and_see_the_caption_change(page, caption, key, "after an E/M click")
         assert _on_screen(page, scrub), f"{key} after an E/M click: the scrubber left"
     assert _notebook_state(page) == before, "a key reached JupyterLab's notebook shortcuts"
     # half-steps in order: right arrow from "iteration i, after E" is "iteration i, after M"
