@@ -23,6 +23,12 @@ whatever the kernel draws. So an update draws as little as possible, and never t
 * slider values are finite (a FloatSlider moves on its step grid), so every picture is
   kept in a cache keyed by the values: going back and forth, or replaying a drag, costs a
   byte swap (``Explorer.cache_size`` pictures, least recently used dropped);
+* once the kernel has been idle for 50 ms, the pictures one step away are drawn in
+  advance, the next step in the direction the slider last moved first, one per turn of
+  the event loop: the next key press usually finds its picture ready
+  (``Explorer.prefetch``), and a drag is never slowed down by it;
+* while dragging, ipywidgets' front end keeps at most one change per slider in flight and
+  merges the ones that arrive meanwhile, so the kernel draws only the latest value;
 * PNGs at zlib level 1 (fast to encode; the bytes only cross a local socket);
 * figure sizes in pixels that fit a 1280 x 720 projector with the sliders in presenter
   style, so the browser does not scale large images down (it did, to 42-67 %).
@@ -33,6 +39,7 @@ its cell must be run again (gmm_teach.keyguard).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import numbers
 import time
@@ -90,6 +97,7 @@ class Explorer:
     """
 
     cache_size = 256
+    prefetch_after = 0.05  # seconds of idle kernel before drawing the neighbours
 
     def __init__(self, controls: dict[str, widgets.ValueWidget],
                  make_axes: Callable[[Figure], list[Axes]], draw: Callable[..., dict],
@@ -118,6 +126,8 @@ class Explorer:
         self.drawings = 0
         self._cache: OrderedDict = OrderedDict()
         self._dynamic: list = []
+        self._direction = (next(iter(controls)), 1.0)
+        self._prefetching = None
         for control in controls.values():
             control.observe(self.update, names="value")
         self.update()
@@ -128,27 +138,75 @@ class Explorer:
 
     def update(self, change=None) -> dict:
         """Show the figure for the current values (from the cache, or drawn); returns what
-        was drawn."""
+        was drawn. Then, once the kernel is idle, draws the pictures one slider step away
+        (see prefetch)."""
         start = time.perf_counter()
-        key = tuple(self.values().items())
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            png, self.drawn = self._cache[key]
-        else:
-            png = self._render()
-            self._cache[key] = (png, self.drawn)
-            if len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        if change is not None and isinstance(change.get("owner"), widgets.FloatSlider):
+            moved = next(name for name, c in self.controls.items() if c is change["owner"])
+            self._direction = (moved, 1.0 if change["new"] >= change["old"] else -1.0)
+        png, self.drawn = self._picture(self.values())
         self.image.value = png
         self.caption.value = f"<code>{html.escape(self.drawn['caption'])}</code>"
         self.update_seconds.append(time.perf_counter() - start)
+        self._schedule_prefetch()
         return self.drawn
 
-    def _render(self) -> bytes:
+    def _picture(self, values: dict) -> tuple[bytes, dict]:
+        """(PNG, drawn) for the values: from the cache, or drawn and cached."""
+        key = _key(values)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        made = self._cache[key] = self._render(values)
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return made
+
+    def neighbours(self) -> list[dict]:
+        """The values one step away along the slider moved last: first the next step in the
+        direction it moved, then the step back. (Not the other sliders: on a busy machine
+        a drawing nobody asks for would delay the next key press.)"""
+        current = self.values()
+        moved, sign = self._direction
+        control = self.controls[moved]
+        options = []
+        for direction in (sign, -sign):
+            value = round(current[moved] + direction * control.step, 10)
+            if control.min - 1e-12 <= value <= control.max + 1e-12:
+                options.append({**current, moved: value})
+        return options
+
+    def prefetch(self, limit: int | None = None) -> int:
+        """Draw up to `limit` of the neighbours' pictures not yet cached; returns how many.
+        A key press that lands on one of them then costs a byte swap, like a scrubber frame."""
+        missing = [v for v in self.neighbours() if _key(v) not in self._cache]
+        for values in missing[:limit]:
+            self._picture(values)
+        return len(missing[:limit])
+
+    def _schedule_prefetch(self) -> None:
+        """Prefetch once the kernel has been idle for PREFETCH_AFTER seconds, one picture
+        per turn of its event loop (none without a running loop, e.g. in plain Python): a
+        comm message arriving meanwhile waits for at most one drawing, and a drag, whose
+        messages come closer together than that, is never slowed down."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if self._prefetching is not None:
+            self._prefetching.cancel()
+
+        def one() -> None:
+            self._prefetching = (loop.call_later(0.005, one) if self.prefetch(limit=1)
+                                 else None)
+
+        self._prefetching = loop.call_later(self.prefetch_after, one)
+
+    def _render(self, values: dict) -> tuple[bytes, dict]:
         for artist in self._dynamic:
             artist.remove()
         before = [set(ax.get_children()) for ax in self.axes]
-        self.drawn = self._draw(*self.axes, **self.values())
+        drawn = self._draw(*self.axes, **values)
         self._dynamic = [artist for ax, old in zip(self.axes, before, strict=True)
                          for artist in ax.get_children() if artist not in old]
         overlay = [ax.title for ax in self.axes] + [ax.get_legend() for ax in self.axes
@@ -156,12 +214,18 @@ class Explorer:
         for artist in [*self._dynamic, *overlay]:
             artist.set_animated(True)
         self.drawings += 1
-        return self._blitter.picture(self._dynamic, overlay)
+        return self._blitter.picture(self._dynamic, overlay), drawn
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _key(values: dict) -> tuple:
+    """The cache key of slider values: rounded to 9 decimals, since the browser's steps add
+    rounding errors (0.1 + 0.05 = 0.15000000000000002)."""
+    return tuple((name, round(float(value), 9)) for name, value in values.items())
 
 
 def _slider(description: str, value: float, lo: float, hi: float, step: float,

@@ -60,6 +60,7 @@ class Blitter:
         self.canvas = FigureCanvasAgg(figure)
         self.compress_level = compress_level
         self._background = None
+        self._pinned: dict = {}
 
     def capture(self) -> None:
         """Render everything not animated and keep it as the background."""
@@ -67,7 +68,11 @@ class Blitter:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def picture(self, artists: Iterable[Artist], overlay: Iterable[Artist] = ()) -> bytes:
-        """PNG bytes of the background with `artists` (by zorder, stable) and `overlay` on top."""
+        """PNG bytes of the background with `artists` (by zorder, stable) and `overlay` on top.
+
+        An overlay artist that is opaque and never changes (a legend with framealpha=1) is
+        drawn once; later pictures paste its pixels back (text is the slowest thing to draw).
+        """
         if self._background is None:
             self.capture()
         self.canvas.restore_region(self._background)
@@ -75,10 +80,29 @@ class Blitter:
             artist.set_animated(True)
             self.figure.draw_artist(artist)
         for artist in overlay:
+            if id(artist) in self._pinned:
+                self.canvas.restore_region(self._pinned[id(artist)][1])
+                continue
             self.figure.draw_artist(artist)
+            if _opaque_and_fixed(artist):
+                extent = artist.get_window_extent(self.canvas.get_renderer())
+                self._pinned[id(artist)] = (artist, self.canvas.copy_from_bbox(extent))
         return png_bytes(np.asarray(self.canvas.buffer_rgba()), self.compress_level)
+
+    def forget_pinned(self) -> None:
+        """Draw every overlay again from the next picture on (after changing a legend)."""
+        self._pinned.clear()
 
     def size(self) -> tuple[int, int]:
         """(width, height) of the pictures in pixels."""
         width, height = self.canvas.get_width_height(physical=True)
         return int(width), int(height)
+
+
+def _opaque_and_fixed(artist: Artist) -> bool:
+    """A legend whose frame is fully opaque (its pixels do not depend on what is under it)."""
+    from matplotlib.legend import Legend
+
+    frame = getattr(artist, "legendPatch", None)
+    return (isinstance(artist, Legend) and artist.get_frame_on() and frame is not None
+            and frame.get_alpha() in (None, 1.0) and frame.get_facecolor()[3] == 1.0)

@@ -288,28 +288,30 @@ INSTALL_TIMING_JS = """root => {
 
 
 def key_latencies(page, root, handle, presses: int, key: str = "ArrowRight",
-                  back: str = "ArrowLeft", timeout_ms: float = 5000) -> list[float]:
+                  back: str = "ArrowLeft", timeout_ms: float = 5000,
+                  pause_ms: float = 0.0) -> list[float]:
     """Milliseconds from each key press on the focused slider handle to the widget's new
-    picture (<img> src changed); reverses direction at the slider's end."""
+    picture (<img> src changed); reverses direction at the slider's end. pause_ms: the
+    wait after each new picture before the next press (a presenter's pace)."""
     root.evaluate(INSTALL_TIMING_JS)
     handle.focus()
     latencies = []
     direction = key
     for _ in range(presses):
-        before = handle.get_attribute("aria-valuenow")
+        value, low, high = (float(handle.get_attribute(name)) for name in
+                            ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+        if (direction == key and value >= high) or (direction == back and value <= low):
+            direction = back if direction == key else key  # at the end: turn round
         n_frames = root.evaluate("r => r.__gmmTiming.frames.length")
         n_keys = root.evaluate("r => r.__gmmTiming.keys.length")
         page.keyboard.press(direction)
-        if handle.get_attribute("aria-valuenow") == before:  # at the end: turn round
-            direction = back if direction == key else key
-            page.keyboard.press(direction)
-            n_keys += 1
         page.wait_for_function("([r, n]) => r.__gmmTiming.frames.length > n",
                                arg=[root.element_handle(), n_frames], timeout=timeout_ms)
         pressed, shown = root.evaluate(
             "(r, [k, f]) => [r.__gmmTiming.keys[k], r.__gmmTiming.frames[f]]",
             [n_keys, n_frames])
         latencies.append(shown - pressed)
+        time.sleep(pause_ms / 1000)
     return latencies
 
 

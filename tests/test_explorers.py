@@ -309,3 +309,34 @@ def test_drawing_functions_name_bad_arguments(iris_fit):
     with pytest.raises(TypeError, match="labels must be two strings"):
         explorers.responsibility_probe(X, params, labels="x")
     plt.close(fig)
+
+
+def test_pictures_one_step_away_are_drawn_in_advance():
+    explorer = explorers.gaussian_1d_explorer()
+    explorer.variance.value = 1.5  # the variance slider moved last, upwards
+    assert explorer.neighbours() == [{"mean": 0.0, "variance": 1.55},
+                                     {"mean": 0.0, "variance": 1.45}]
+    assert explorer.prefetch() == 2 and explorer.prefetch() == 0
+    drawings = explorer.drawings
+    explorer.variance.value = 1.55000000000000002  # as the browser's step arithmetic sends it
+    explorer.mean.value = -0.05
+    assert explorer.drawings == drawings + 1  # (-0.05, 1.55) is new; (0, 1.55) came cached
+    explorer.variance.value = 4.0
+    assert explorer.neighbours() == [{"mean": -0.05, "variance": 3.95}]  # the slider's end
+    assert explorer.drawn["peak"][0] == -0.05
+
+
+def test_prefetch_runs_on_the_kernels_event_loop_between_messages():
+    import asyncio
+
+    async def press_and_idle():
+        explorer = explorers.gaussian_1d_explorer()
+        explorer.mean.value = 0.05
+        drawn = explorer.drawings
+        await asyncio.sleep(0.5)  # the kernel idles: the neighbours get drawn
+        return explorer, drawn
+
+    explorer, drawn = asyncio.run(press_and_idle())
+    assert explorer.drawings == drawn + 1  # mu = 0.1; mu = 0.0 is the start, cached already
+    explorer.mean.value = 0.1  # the next key press: a cache hit, nothing drawn
+    assert explorer.drawings == drawn + 1
