@@ -89,6 +89,10 @@ def em_states(trace: EMTrace) -> tuple[dict, dict]:
 
 
 def _panels(panels, xlabel=None, ylabel=None) -> list:
+    for name, label in (("xlabel", xlabel), ("ylabel", ylabel)):
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"{name} must be a string such as 'length (cm)' or None, got "
+                            f"{label!r}.")
     if panels is None:
         return [DataPanel(xlabel, ylabel), LogLikelihoodPanel()]
     if isinstance(panels, str):

@@ -54,6 +54,10 @@ def em_axis_limits(trace: EMTrace, margin: float = 0.08) -> tuple[tuple, tuple]:
     so one broad component cannot shrink the points to a corner. Any scale: the limits
     follow the data, in microns or in kilometres.
     """
+    if (isinstance(margin, bool) or not isinstance(margin, int | float)
+            or not np.isfinite(margin) or margin < 0):
+        raise ValueError(f"margin must be a finite fraction >= 0 of the data range (e.g. "
+                         f"0.08), got {margin!r}.")
     X = trace.X
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, np.maximum(np.abs(high), 1.0))

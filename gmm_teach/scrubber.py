@@ -374,6 +374,11 @@ def save_animation(trace, path, *, size="720p", presenter: bool = False,
     replaced.
     """
     trace = check_trace(trace) if not isinstance(trace, EMFrames) else trace.trace
+    if not isinstance(path, str | Path):
+        raise TypeError(f"path must be a file name such as 'em.gif' (str or Path), got "
+                        f"{type(path).__name__}.")
+    if not isinstance(presenter, bool):
+        raise TypeError(f"presenter must be True or False, got {presenter!r}.")
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".gif", ".mp4"):

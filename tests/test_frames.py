@@ -118,6 +118,10 @@ def test_bad_arguments_are_named(short):
         frames.render_em_frames(short, size="4k")
     with pytest.raises(ValueError, match="at least 64 x 64 pixels, got 10 x 720"):
         frames.render_em_frames(short, size=(10, 720))
+    with pytest.raises(TypeError, match="xlabel must be a string such as 'length \\(cm\\)'"):
+        frames.render_em_frames(short, xlabel=3)
+    with pytest.raises(ValueError, match=r"margin must be a finite fraction >= 0"):
+        panels.em_axis_limits(short, margin=-0.1)
     with pytest.raises(ValueError, match="half_steps is empty"):
         scrubber.render_frames(short, half_steps=[])
     X = gt.load_iris_sepal().X
@@ -160,6 +164,12 @@ def test_animation_arguments_are_checked(short, tmp_path):
         scrubber.save_animation(short, tmp_path / "em.gif", frame_ms=0)
     with pytest.raises(ValueError, match="the folder .* does not exist"):
         scrubber.save_animation(short, tmp_path / "nowhere" / "em.gif")
+    with pytest.raises(TypeError, match="path must be a file name such as 'em.gif'"):
+        scrubber.save_animation(short, 3)
+    with pytest.raises(TypeError, match="presenter must be True or False, got 'yes'"):
+        scrubber.save_animation(short, tmp_path / "em.gif", presenter="yes")
+    with pytest.raises(ValueError, match="size must be at least 64 x 64 pixels"):
+        scrubber.save_animation(short, tmp_path / "em.gif", size=(0, 0))
 
 
 @pytest.mark.skipif(scrubber.ffmpeg_executable() is None,
