@@ -291,10 +291,12 @@ def draw_gaussian_1d(ax: Axes, mean: float, variance: float, x=None,
     ax.annotate("", xy=(mean + sd, peak_height * np.exp(-0.5)),
                 xytext=(mean - sd, peak_height * np.exp(-0.5)),
                 arrowprops={"arrowstyle": "<->", "color": "0.3"})
-    # The numbers go in the corner, clear of the curve; the arrow on the curve spans mu +- sigma.
-    ax.text(0.98, 0.96, f"μ = {mean:.2f}\nσ = {sd:.2f}\n↔ spans μ ± σ", transform=ax.transAxes,
-            ha="right", va="top", color="0.2",
-            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.8"})
+    # The numbers go in the upper corner away from the peak (the left one when the peak is
+    # right of the middle), clear of the curve; the arrow on the curve spans mu +- sigma.
+    right = mean < 0.5 * (x[0] + x[-1])
+    box = ax.text(0.98 if right else 0.02, 0.96, f"μ = {mean:.2f}\nσ = {sd:.2f}\n↔ spans μ ± σ",
+                  transform=ax.transAxes, ha="right" if right else "left", va="top",
+                  color="0.2", bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "0.8"})
     ax.set_xlim(x[0], x[-1])
     ax.set_ylim(0.0, y_max if y_max is not None else 1.1 * peak_height)
     ax.set_xlabel("x")
@@ -303,7 +305,7 @@ def draw_gaussian_1d(ax: Axes, mean: float, variance: float, x=None,
                  f"area under the curve = {area:.3f}")
     caption = f"N(x | μ = {mean:.2f}, σ² = {variance:.2f}): area under the curve = {area:.3f}"
     return {"x": x, "density": density, "area": area, "peak": (float(mean), peak_height),
-            "line": line, "fill": fill, "caption": caption}
+            "line": line, "fill": fill, "box": box, "caption": caption}
 
 
 def gaussian_1d_explorer(mean: float = 0.0, variance: float = 1.0) -> Explorer:

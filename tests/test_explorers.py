@@ -340,3 +340,23 @@ def test_prefetch_runs_on_the_kernels_event_loop_between_messages():
     assert explorer.drawings == drawn + 1  # mu = 0.1; mu = 0.0 is the start, cached already
     explorer.mean.value = 0.1  # the next key press: a cache hit, nothing drawn
     assert explorer.drawings == drawn + 1
+
+
+@pytest.mark.parametrize(("presenter", "panel"), [(False, (6.4, 4.4)), (True, (10.0, 4.7)),
+                                                  (False, (3.2, 2.6))])  # explorers; a grid
+def test_the_mu_sigma_note_never_covers_the_curve(presenter, panel):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with gt.presenter_style() if presenter else gt.style.mpl.rc_context():
+        for mean in (-3.0, -1.0, 1.0, 3.0):
+            for variance in (0.1, 0.5, 4.0):
+                fig = Figure(figsize=panel)
+                canvas = FigureCanvasAgg(fig)
+                ax = fig.add_subplot()
+                drawn = explorers.draw_gaussian_1d(ax, mean, variance, y_max=0.85)
+                fig.tight_layout()
+                canvas.draw()  # lays out the note's box
+                box = drawn["box"].get_bbox_patch().get_window_extent(canvas.get_renderer())
+                curve = ax.transData.transform(np.column_stack(drawn["line"].get_data()))
+                assert not box.count_contains(curve), (mean, variance)
