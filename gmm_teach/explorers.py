@@ -384,7 +384,7 @@ def draw_gaussian_2d(ax: Axes, sigma_1: float, sigma_2: float, rho: float,
     ax.set_aspect("equal")
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.set_title(f"N(x | 0, Σ), σ₁ = {sigma_1:.2f}, σ₂ = {sigma_2:.2f}, ρ = {rho:.2f}")
+    ax.set_title(f"N(x | 0, Σ)\nσ₁ = {sigma_1:.2f}, σ₂ = {sigma_2:.2f}, ρ = {rho:.2f}")
     ax.text(0.03, 0.97, f"Σ = [{cov[0, 0]:6.2f} {cov[0, 1]:6.2f}]\n"
                         f"    [{cov[1, 0]:6.2f} {cov[1, 1]:6.2f}]",
             transform=ax.transAxes, va="top", family="monospace",

@@ -360,3 +360,16 @@ def test_the_mu_sigma_note_never_covers_the_curve(presenter, panel):
                 box = drawn["box"].get_bbox_patch().get_window_extent(canvas.get_renderer())
                 curve = ax.transData.transform(np.column_stack(drawn["line"].get_data()))
                 assert not box.count_contains(curve), (mean, variance)
+
+
+def test_2d_title_fits_a_panel_of_three():
+    """Notebook 02 draws three 2-D Gaussians side by side: the title takes two short lines."""
+    fig = plt.figure(figsize=(12, 4))
+    axes = fig.subplots(1, 3)
+    for ax, rho in zip(axes, (-0.6, 0.0, 0.6), strict=True):
+        explorers.draw_gaussian_2d(ax, 1.5, 1.0, rho)
+    fig.canvas.draw()
+    boxes = [ax.title.get_window_extent() for ax in axes]
+    assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert axes[0].get_title().split("\n") == ["N(x | 0, Σ)", "σ₁ = 1.50, σ₂ = 1.00, ρ = -0.60"]
+    plt.close(fig)
