@@ -370,6 +370,6 @@ def test_2d_title_fits_a_panel_of_three():
         explorers.draw_gaussian_2d(ax, 1.5, 1.0, rho)
     fig.canvas.draw()
     boxes = [ax.title.get_window_extent() for ax in axes]
-    assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+    assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
     assert axes[0].get_title().split("\n") == ["N(x | 0, Σ)", "σ₁ = 1.50, σ₂ = 1.00, ρ = -0.60"]
     plt.close(fig)
