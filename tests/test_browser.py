@@ -693,6 +693,23 @@ def test_the_player_takes_arrow_keys_inside_jupyterlab(live_page):
     assert _notebook_state(page) == before
 
 
+def test_keys_stay_in_an_explorer(live_page):
+    page, _ = live_page
+    explorer = page.locator(".gmm-explorer").nth(1)
+    explorer.scroll_into_view_if_needed()
+    explorer.locator("img").click()  # focus in the widget, not on a slider
+    before = _notebook_state(page)
+    for key in ("ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight", "j", "k", " "):
+        page.keyboard.press(key)
+        assert _on_screen(page, explorer), f"{key}: the explorer left the screen"
+    assert _notebook_state(page) == before, "a key reached JupyterLab's notebook shortcuts"
+    handle = explorer.locator(".noUi-handle").last  # rho
+    caption = explorer.locator(".gmm-caption")
+    handle.focus()
+    _press_and_see_the_caption_change(page, caption, "ArrowRight", "on the rho slider")
+    assert _notebook_state(page) == before
+
+
 @pytest.mark.parametrize("selector", [".gmm-scrubber", ".gmm-player", ".gmm-explorer >> nth=0",
                                       ".gmm-explorer >> nth=1", ".gmm-explorer >> nth=2"])
 def test_every_view_fits_1280_by_720_in_presenter_style(live_page, selector):
@@ -732,3 +749,8 @@ def test_after_a_kernel_restart_the_explorer_says_to_run_the_cell_again(live_pag
     opacity = page.evaluate("e => getComputedStyle(e).opacity",
                             explorer.locator("img").element_handle())
     assert float(opacity) < 0.5, "the stale picture is not dimmed"
+    scrub = page.locator(".gmm-scrubber").first  # the scrubber too
+    scrub.scroll_into_view_if_needed()
+    scrub.locator(".gmm-scrubber-slider .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    scrub.locator(".gmm-stale").wait_for(state="visible", timeout=6_000)
