@@ -14,7 +14,7 @@ are given and return what they drew, so tests and notebooks can check the figure
     explorer.drawn["area"]    # trapezoid area under the new curve, 1.000
 
 Why they keep up with the hand. In the browser a key press on a slider costs a comm round
-trip and an image decode (about 30 ms, what the EM scrubber's byte swap takes) plus
+trip and an image decode (about 20 ms, what the EM scrubber's byte swap takes) plus
 whatever the kernel draws. So an update draws as little as possible, and never twice:
 
 * the static part (axes, ticks, labels, the data of the probe) is rendered once and every
@@ -146,7 +146,8 @@ class Explorer:
             self._direction = (moved, 1.0 if change["new"] >= change["old"] else -1.0)
         png, self.drawn = self._picture(self.values())
         self.image.value = png
-        self.caption.value = f"<code>{html.escape(self.drawn['caption'])}</code>"
+        self.caption.value = (f'<code style="font-size:inherit">'
+                              f"{html.escape(self.drawn['caption'])}</code>")
         self.update_seconds.append(time.perf_counter() - start)
         self._schedule_prefetch()
         return self.drawn
@@ -213,6 +214,8 @@ class Explorer:
                                                    if ax.get_legend() is not None]
         for artist in [*self._dynamic, *overlay]:
             artist.set_animated(True)
+        if self.drawings == 0:  # lay out once, with the first picture's titles and labels
+            self.figure.tight_layout()
         self.drawings += 1
         return self._blitter.picture(self._dynamic, overlay), drawn
 

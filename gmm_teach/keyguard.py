@@ -34,7 +34,8 @@ __all__ = ["keyguard", "keyguard_script"]
 PRESENTER_CSS = {"--jp-widgets-font-size": "20px", "--jp-widgets-inline-height": "38px",
                  "--jp-widgets-inline-label-width": "110px",
                  "--jp-widgets-slider-handle-size": "20px",
-                 "--jp-widgets-inline-width-short": "200px"}
+                 "--jp-widgets-inline-width-short": "200px",
+                 "--jp-widgets-inline-width": "460px"}  # a long label leaves room for the track
 
 
 def keyguard_script(root_class: str, step_keys: bool, presenter: bool = False) -> str:

@@ -723,10 +723,17 @@ def test_every_view_fits_1280_by_720_in_presenter_style(live_page, selector):
         f"{selector}: {box['height']:.0f} px tall, the notebook shows {usable:.0f} px")
     assert box["width"] <= PROJECTOR["width"]
     text = page.evaluate("""root => [...root.querySelectorAll(
-        '.widget-label, .widget-readout, button, .widget-html-content, .gmm-player-caption')]
+        '.widget-label, .widget-readout, button, .widget-html-content, '
+        + '.widget-html-content *, .gmm-player-caption')]
         .filter(e => e.offsetParent !== null)
         .map(e => parseFloat(getComputedStyle(e).fontSize))""", view.element_handle())
     assert text and min(text) >= 17, f"{selector}: widget text at {min(text)} px"
+    tracks = page.evaluate("""root => [...root.querySelectorAll('.widget-slider .noUi-target')]
+        .map(e => e.getBoundingClientRect().width)""", view.element_handle())
+    assert all(width >= 150 for width in tracks), f"{selector}: slider tracks {tracks} px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^a-z0-9]+", "-", selector).strip("-")
+    page.screenshot(path=str(ARTIFACTS / f"projector-{name}.png"))
 
 
 def test_after_a_kernel_restart_the_explorer_says_to_run_the_cell_again(live_page):
