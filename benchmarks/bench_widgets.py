@@ -82,6 +82,10 @@ def run(presses: int, pause_ms: float) -> list[tuple[str, float, float, float]]:
                 lag = drag_lag(page, root, handle)
                 rows.append((name, statistics.median(latencies), percentile(latencies, 0.9),
                              lag))
+                missed = sum(1 for x in latencies if x == float("inf"))
+                if missed:
+                    print(f"{name}: {missed} of {len(latencies)} presses brought no new "
+                          "picture within 5 s", flush=True)
                 print(f"{name:24s} keys median {rows[-1][1]:6.1f} ms  p90 {rows[-1][2]:6.1f} ms"
                       f"  drag lag {lag:6.1f} ms", flush=True)
             browser.close()

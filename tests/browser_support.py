@@ -292,7 +292,10 @@ def key_latencies(page, root, handle, presses: int, key: str = "ArrowRight",
                   pause_ms: float = 0.0) -> list[float]:
     """Milliseconds from each key press on the focused slider handle to the widget's new
     picture (<img> src changed); reverses direction at the slider's end. pause_ms: the
-    wait after each new picture before the next press (a presenter's pace)."""
+    wait after each new picture before the next press (a presenter's pace). A press with
+    no new picture within timeout_ms counts as infinitely late."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     root.evaluate(INSTALL_TIMING_JS)
     handle.focus()
     latencies = []
@@ -305,8 +308,12 @@ def key_latencies(page, root, handle, presses: int, key: str = "ArrowRight",
         n_frames = root.evaluate("r => r.__gmmTiming.frames.length")
         n_keys = root.evaluate("r => r.__gmmTiming.keys.length")
         page.keyboard.press(direction)
-        page.wait_for_function("([r, n]) => r.__gmmTiming.frames.length > n",
-                               arg=[root.element_handle(), n_frames], timeout=timeout_ms)
+        try:
+            page.wait_for_function("([r, n]) => r.__gmmTiming.frames.length > n",
+                                   arg=[root.element_handle(), n_frames], timeout=timeout_ms)
+        except PlaywrightTimeout:
+            latencies.append(float("inf"))
+            continue
         pressed, shown = root.evaluate(
             "(r, [k, f]) => [r.__gmmTiming.keys[k], r.__gmmTiming.frames[f]]",
             [n_keys, n_frames])
