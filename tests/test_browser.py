@@ -498,7 +498,7 @@ def test_exported_player_script_is_inline(exported_em):
     page = exported_em.read_text(encoding="utf-8")
     parser = _Scripts()
     parser.feed(page)
-    players = re.findall(r'<div class="gmm-player" id="(gmm-player-[0-9a-f]+)"', page)
+    players = re.findall(r'<div class="gmm-player"[^>]*\sid="(gmm-player-[0-9a-f]+)"', page)
     assert players, "the exported page has no kernel-free player"
     for player_id in players:
         assert any(player_id in script and ".gmm-player-frame" in script
