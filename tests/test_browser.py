@@ -710,6 +710,31 @@ def test_keys_stay_in_an_explorer(live_page):
     assert _notebook_state(page) == before
 
 
+def test_after_a_drag_the_picture_shows_the_final_value(live_page):
+    """Changes that arrive while the kernel draws are merged (ipywidgets keeps one message
+    per slider in flight): when the pointer stops, the last picture is the final value's."""
+    page, _ = live_page
+    explorer = page.locator(".gmm-explorer").first
+    explorer.scroll_into_view_if_needed()
+    handle = explorer.locator(".noUi-handle").first  # mu
+    track = explorer.locator(".noUi-target").first.bounding_box()
+    box = handle.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    for i in range(30):  # sweep right and left, faster than the kernel draws
+        fraction = abs(((i * 0.13) % 2) - 1)
+        page.mouse.move(track["x"] + fraction * track["width"], y)
+    page.mouse.move(track["x"] + 0.3 * track["width"], y)
+    page.mouse.up()
+    readout = explorer.locator(".widget-readout").first
+    page.wait_for_function(
+        "([c, r]) => c.textContent.includes("  # the readout writes minus signs as U+2212
+        "'μ = ' + r.textContent.trim().replace('\\u2212', '-') + ',')",
+        arg=[explorer.locator(".gmm-caption").element_handle(), readout.element_handle()],
+        timeout=3_000)
+
+
 @pytest.mark.parametrize("selector", [".gmm-scrubber", ".gmm-player", ".gmm-explorer >> nth=0",
                                       ".gmm-explorer >> nth=1", ".gmm-explorer >> nth=2"])
 def test_every_view_fits_1280_by_720_in_presenter_style(live_page, selector):
