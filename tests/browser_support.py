@@ -225,3 +225,126 @@ def running_lab(root_dir: Path, tmp_dir: Path, extra_args: Sequence[str] = (),
             except (urllib.error.URLError, OSError):
                 pass
         stop_process_tree(process)
+
+
+# ----------------------------------------------------------------------------- live widgets
+#: A small notebook with every live view of gmm_teach in presenter style, between headings
+#: (where JupyterLab's arrow-key shortcuts would collapse a section or jump to the next).
+LIVE_CELLS = [
+    ("code", "import gmm_teach as gt\nfrom gmm_teach import explorers, scrubber\n"
+             "gt.use_presenter_style()\nX, _ = gt.load_iris_sepal()\n"
+             "trace = gt.run_em(X, gt.initial_params(X, 3, random_state=0))"),
+    ("markdown", "## The scrubber"),
+    ("code", "scrubber.EMScrubber(trace)"),
+    ("markdown", "## The player"),
+    ("code", "scrubber.show_em_player(trace)"),
+    ("markdown", "## The explorers"),
+    ("code", "explorers.gaussian_1d_explorer()"),
+    ("code", "explorers.gaussian_2d_explorer()"),
+    ("code", "explorers.responsibility_probe(X, trace.final, labels=('sepal length', "
+             "'sepal width'), unit='cm')"),
+    ("markdown", "## The end"),
+]
+
+#: CSS selector of each live widget's outer box, in LIVE_CELLS' order, with the slider
+#: (a noUiSlider handle) that the benchmark presses keys on.
+LIVE_WIDGETS = {
+    "04 scrubber": (".gmm-scrubber", ".gmm-scrubber-slider .noUi-handle"),
+    "01 explorer, mu": (".gmm-explorer >> nth=0", ".widget-slider >> nth=0"),
+    "01 explorer, sigma^2": (".gmm-explorer >> nth=0", ".widget-slider >> nth=1"),
+    "02 explorer, sigma_1": (".gmm-explorer >> nth=1", ".widget-slider >> nth=0"),
+    "02 explorer, rho": (".gmm-explorer >> nth=1", ".widget-slider >> nth=2"),
+    "03 probe, x1": (".gmm-explorer >> nth=2", ".widget-slider >> nth=0"),
+}
+
+
+def write_live_notebook(directory: Path, name: str = "live.ipynb") -> Path:
+    """LIVE_CELLS as a notebook in directory; returns its path."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) if kind == "code"
+                      else nbformat.v4.new_markdown_cell(source) for kind, source in LIVE_CELLS]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    path = directory / name
+    nbformat.write(notebook, path)
+    return path
+
+
+#: Install on a widget's outer box: key-press times (capturing listener) and the times its
+#: <img> src changes, and a helper that awaits the next src change.
+INSTALL_TIMING_JS = """root => {
+  const img = root.querySelector('img');
+  const probe = {keys: [], frames: []};
+  root.__gmmTiming = probe;
+  root.addEventListener('keydown', e => probe.keys.push(performance.now()), true);
+  new MutationObserver(records => {
+    for (const r of records) {
+      if (r.attributeName === 'src') { probe.frames.push(performance.now()); }
+    }
+  }).observe(img, {attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def key_latencies(page, root, handle, presses: int, key: str = "ArrowRight",
+                  back: str = "ArrowLeft", timeout_ms: float = 5000,
+                  pause_ms: float = 0.0) -> list[float]:
+    """Milliseconds from each key press on the focused slider handle to the widget's new
+    picture (<img> src changed); reverses direction at the slider's end. pause_ms: the
+    wait after each new picture before the next press (a presenter's pace). A press with
+    no new picture within timeout_ms counts as infinitely late."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    root.evaluate(INSTALL_TIMING_JS)
+    handle.focus()
+    latencies = []
+    direction = key
+    for _ in range(presses):
+        value, low, high = (float(handle.get_attribute(name)) for name in
+                            ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
+        if (direction == key and value >= high) or (direction == back and value <= low):
+            direction = back if direction == key else key  # at the end: turn round
+        n_frames = root.evaluate("r => r.__gmmTiming.frames.length")
+        n_keys = root.evaluate("r => r.__gmmTiming.keys.length")
+        page.keyboard.press(direction)
+        try:
+            page.wait_for_function("([r, n]) => r.__gmmTiming.frames.length > n",
+                                   arg=[root.element_handle(), n_frames], timeout=timeout_ms)
+        except PlaywrightTimeout:
+            latencies.append(float("inf"))
+            continue
+        pressed, shown = root.evaluate(
+            "(r, [k, f]) => [r.__gmmTiming.keys[k], r.__gmmTiming.frames[f]]",
+            [n_keys, n_frames])
+        latencies.append(shown - pressed)
+        time.sleep(pause_ms / 1000)
+    return latencies
+
+
+def drag_lag(page, root, handle, seconds: float = 1.0, steps: int = 40) -> float:
+    """Drag the slider handle to the right end of its track and back to the middle over
+    `seconds`; return the milliseconds from the pointer's last move to the last new picture
+    (that of the final value; 0 when it was already shown)."""
+    root.evaluate(INSTALL_TIMING_JS)
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    track = handle.locator("xpath=ancestor::*[contains(@class,'noUi-target')][1]")
+    track_box = track.bounding_box()
+    y = box["y"] + box["height"] / 2
+    start = box["x"] + box["width"] / 2
+    right = track_box["x"] + track_box["width"] - 2
+    middle = track_box["x"] + track_box["width"] / 2
+    page.mouse.move(start, y)
+    page.mouse.down()
+    for i in range(1, steps + 1):
+        where = i / steps
+        x = (start + (right - start) * 2 * where if where <= 0.5
+             else right + (middle - right) * (2 * where - 1))
+        page.mouse.move(x, y)
+        time.sleep(seconds / steps)
+    stopped = page.evaluate("() => performance.now()")
+    page.mouse.up()
+    time.sleep(1.5)  # a picture later than this is not keeping up at all
+    later = [t for t in root.evaluate("r => r.__gmmTiming.frames") if t >= stopped]
+    return (max(later) - stopped) if later else 0.0

@@ -35,7 +35,12 @@ from urllib.parse import quote
 
 import nbformat
 import pytest
-from browser_support import launch_chromium, require_chromium, running_lab
+from browser_support import (
+    launch_chromium,
+    require_chromium,
+    running_lab,
+    write_live_notebook,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
@@ -352,7 +357,8 @@ def test_em_scrubber_plays(em_page):
              document.querySelector(frame).src !== src
              && document.querySelector(caption).textContent !== text""",
         arg=[FRAME, CAPTION, before_src, before_caption], timeout=15_000)
-    assert _caption_iteration(_caption(page)) >= 2
+    # Play steps half-steps, as the kernel-free player does: after E-step, after M-step, ...
+    assert re.search(r"iteration 1 of \d+, after M-step|iteration [2-9]", _caption(page))
     assert _frame_digest(page) != before_digest, "the caption moved on, the picture did not"
     # Stop (the Play widget's stop button returns to the first iteration) before measuring.
     page.click(".gmm-scrubber .gmm-scrubber-play button:has(i.fa-stop)")
@@ -492,7 +498,7 @@ def test_exported_player_script_is_inline(exported_em):
     page = exported_em.read_text(encoding="utf-8")
     parser = _Scripts()
     parser.feed(page)
-    players = re.findall(r'<div class="gmm-player" id="(gmm-player-[0-9a-f]+)"', page)
+    players = re.findall(r'<div class="gmm-player"[^>]*\sid="(gmm-player-[0-9a-f]+)"', page)
     assert players, "the exported page has no kernel-free player"
     for player_id in players:
         assert any(player_id in script and ".gmm-player-frame" in script
@@ -558,3 +564,225 @@ def test_exported_player_works_offline(browser, exported_em):
             f"the player made requests: {requested + blocked}")
     finally:
         context.close()
+
+
+# ----------------------------------------------------------------------------- live views
+#: The projector: 1280 x 720, presenter style (issue 10).
+PROJECTOR = {"width": 1280, "height": 720}
+
+
+@pytest.fixture(scope="module")
+def live_page(browser, tmp_path_factory):
+    """browser_support.LIVE_CELLS run in JupyterLab at 1280 x 720: every live view of
+    gmm_teach in presenter style, between markdown headings."""
+    tmp = tmp_path_factory.mktemp("live")
+    root = tmp / "root"
+    root.mkdir()
+    write_live_notebook(root)
+    with running_lab(root, tmp, user_settings=LAB_SETTINGS) as lab:
+        context = browser.new_context(viewport=PROJECTOR)
+        page = context.new_page()
+        state = Session(lab, context, [])
+        run = _open_and_run_in(page, lab, "live.ipynb")
+        state.runs["live.ipynb"] = run
+        yield page, lab
+        context.close()
+
+
+def _open_and_run_in(page, lab, name: str) -> NotebookRun:
+    started = time.monotonic()
+    page.goto(f"{lab.base_url}/lab/workspaces/t{uuid.uuid4().hex[:10]}/tree/{quote(name)}"
+              f"?reset&token={lab.token}")
+    page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+    page.wait_for_function(f"() => ({KERNEL_STATUS_JS})() === 'Idle'", timeout=60_000)
+    _menu(page, "Run", "Run All Cells")
+    page.wait_for_function(RUN_FINISHED_JS, timeout=RUN_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({KERNEL_STATUS_JS})() === 'Idle'", timeout=RUN_TIMEOUT_MS)
+    page.wait_for_selector(".gmm-scrubber[data-gmm-keys]", state="attached", timeout=30_000)
+    return NotebookRun(name, page, time.monotonic() - started, page.evaluate(CELL_REPORT_JS))
+
+
+def _on_screen(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["height"] > 0 and box["y"] < PROJECTOR["height"] and (
+        box["y"] + box["height"] > 0) and locator.is_visible()
+
+
+def _notebook_state(page) -> dict:
+    return page.evaluate("""() => ({
+      active: [...document.querySelectorAll('.jp-Notebook .jp-Cell')].findIndex(
+                c => c.classList.contains('jp-mod-active')),
+      collapsed: document.querySelectorAll('.jp-Notebook .jp-mod-collapsed, '
+                                           + '.jp-collapseHeadingButton.jp-mod-collapsed').length,
+      hidden: [...document.querySelectorAll('.jp-Notebook .jp-Cell')].filter(
+                c => c.classList.contains('lm-mod-hidden')).length})""")
+
+
+def _press_and_see_the_caption_change(page, caption, key: str, when: str) -> None:
+    previous = caption.text_content()
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function("([c, t]) => c.textContent !== t",
+                               arg=[caption.element_handle(), previous], timeout=5_000)
+    except PlaywrightTimeout:
+        focus = page.evaluate("() => document.activeElement.outerHTML.slice(0, 300)")
+        pytest.fail(f"{key} {when} did not step ({previous[:40]!r}); focus: {focus}")
+
+
+def test_keys_after_play_and_after_an_e_m_click_stay_in_the_scrubber(live_page):
+    page, _ = live_page
+    scrub = page.locator(".gmm-scrubber").first
+    scrub.scroll_into_view_if_needed()
+    caption = scrub.locator(".gmm-scrubber-caption")
+    # Play, then pause with the keyboard (space), then arrows
+    scrub.locator(".gmm-scrubber-play button:has(i.fa-play)").click()
+    before = _notebook_state(page)  # the click made the scrubber's cell the active one
+    page.wait_for_function("c => /after M-step/.test(c.textContent)",
+                           arg=caption.element_handle(), timeout=10_000)
+    page.keyboard.press(" ")  # pause
+    time.sleep(0.3)
+    shown = caption.text_content()
+    time.sleep(1.2)
+    assert caption.text_content() == shown, "space did not pause the scrubber"
+    for key in ("ArrowRight", "ArrowLeft", "ArrowDown", "ArrowUp", "ArrowRight"):
+        _press_and_see_the_caption_change(page, caption, key, "after Play")
+        assert _on_screen(page, scrub), f"{key} after Play: the scrubber left the screen"
+    # after a click on the E/M toggle
+    toggle = scrub.locator(".gmm-scrubber-phase button:text('after M-step')")
+    if "after M-step" in caption.text_content():
+        toggle = scrub.locator(".gmm-scrubber-phase button:text('after E-step')")
+    previous = caption.text_content()
+    toggle.click()
+    page.wait_for_function("([c, t]) => c.textContent !== t",
+                           arg=[caption.element_handle(), previous], timeout=5_000)
+    for key in ("ArrowRight", "ArrowLeft", "ArrowRight", "ArrowDown", "ArrowUp"):
+        _press_and_see_the_caption_change(page, caption, key, "after an E/M click")
+        assert _on_screen(page, scrub), f"{key} after an E/M click: the scrubber left"
+    assert _notebook_state(page) == before, "a key reached JupyterLab's notebook shortcuts"
+    # half-steps in order: right arrow from "iteration i, after E" is "iteration i, after M"
+    page.keyboard.press("Home")  # not a step key: stays in the widget, changes nothing
+    text = caption.text_content()
+    match = re.search(r"iteration (\d+) of \d+, after ([EM])-step", text)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("([c, t]) => c.textContent !== t",
+                           arg=[caption.element_handle(), text], timeout=5_000)
+    iteration, phase = int(match.group(1)), match.group(2)
+    expected = f"iteration {iteration}" if phase == "E" else f"iteration {iteration + 1}"
+    assert caption.text_content().startswith(expected)
+
+
+def test_the_player_takes_arrow_keys_inside_jupyterlab(live_page):
+    page, _ = live_page
+    player = page.locator(".gmm-player").first
+    player.scroll_into_view_if_needed()
+    slider = player.locator(".gmm-player-slider")
+    player.locator(".gmm-player-next").click()
+    before = _notebook_state(page)
+    assert slider.input_value() == "1"
+    for key, expected in (("ArrowRight", "2"), ("ArrowRight", "3"), ("ArrowLeft", "2"),
+                          ("End", str(int(slider.get_attribute("max")))), ("Home", "0")):
+        page.keyboard.press(key)
+        assert slider.input_value() == expected, key
+        assert _on_screen(page, player)
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    assert slider.input_value() == "1", "the player's own slider does not take arrow keys"
+    page.keyboard.press(" ")
+    page.wait_for_function("s => s.value !== '1'", arg=slider.element_handle(), timeout=5_000)
+    page.keyboard.press(" ")  # pause
+    assert _notebook_state(page) == before
+
+
+def test_keys_stay_in_an_explorer(live_page):
+    page, _ = live_page
+    explorer = page.locator(".gmm-explorer").nth(1)
+    explorer.scroll_into_view_if_needed()
+    explorer.locator("img").click()  # focus in the widget, not on a slider
+    before = _notebook_state(page)
+    for key in ("ArrowDown", "ArrowUp", "ArrowLeft", "ArrowRight", "j", "k", " "):
+        page.keyboard.press(key)
+        assert _on_screen(page, explorer), f"{key}: the explorer left the screen"
+    assert _notebook_state(page) == before, "a key reached JupyterLab's notebook shortcuts"
+    handle = explorer.locator(".noUi-handle").last  # rho
+    caption = explorer.locator(".gmm-caption")
+    handle.focus()
+    _press_and_see_the_caption_change(page, caption, "ArrowRight", "on the rho slider")
+    assert _notebook_state(page) == before
+
+
+def test_after_a_drag_the_picture_shows_the_final_value(live_page):
+    """Changes that arrive while the kernel draws are merged (ipywidgets keeps one message
+    per slider in flight): when the pointer stops, the last picture is the final value's."""
+    page, _ = live_page
+    explorer = page.locator(".gmm-explorer").first
+    explorer.scroll_into_view_if_needed()
+    handle = explorer.locator(".noUi-handle").first  # mu
+    track = explorer.locator(".noUi-target").first.bounding_box()
+    box = handle.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] / 2, y)
+    page.mouse.down()
+    for i in range(30):  # sweep right and left, faster than the kernel draws
+        fraction = abs(((i * 0.13) % 2) - 1)
+        page.mouse.move(track["x"] + fraction * track["width"], y)
+    page.mouse.move(track["x"] + 0.3 * track["width"], y)
+    page.mouse.up()
+    readout = explorer.locator(".widget-readout").first
+    page.wait_for_function(
+        "([c, r]) => c.textContent.includes("  # the readout writes minus signs as U+2212
+        "'μ = ' + r.textContent.trim().replace('\\u2212', '-') + ',')",
+        arg=[explorer.locator(".gmm-caption").element_handle(), readout.element_handle()],
+        timeout=3_000)
+
+
+@pytest.mark.parametrize("selector", [".gmm-scrubber", ".gmm-player", ".gmm-explorer >> nth=0",
+                                      ".gmm-explorer >> nth=1", ".gmm-explorer >> nth=2"])
+def test_every_view_fits_1280_by_720_in_presenter_style(live_page, selector):
+    page, _ = live_page
+    view = page.locator(selector).first
+    view.scroll_into_view_if_needed()
+    main = page.locator("#jp-main-dock-panel").bounding_box()
+    box = view.bounding_box()
+    usable = PROJECTOR["height"] - main["y"] - 24  # JupyterLab's bars above, status bar below
+    assert box["height"] <= usable, (
+        f"{selector}: {box['height']:.0f} px tall, the notebook shows {usable:.0f} px")
+    assert box["width"] <= PROJECTOR["width"]
+    text = page.evaluate("""root => [...root.querySelectorAll(
+        '.widget-label, .widget-readout, button, .widget-html-content, '
+        + '.widget-html-content *, .gmm-player-caption')]
+        .filter(e => e.offsetParent !== null)
+        .map(e => parseFloat(getComputedStyle(e).fontSize))""", view.element_handle())
+    assert text and min(text) >= 17, f"{selector}: widget text at {min(text)} px"
+    tracks = page.evaluate("""root => [...root.querySelectorAll('.widget-slider .noUi-target')]
+        .map(e => e.getBoundingClientRect().width)""", view.element_handle())
+    assert all(width >= 150 for width in tracks), f"{selector}: slider tracks {tracks} px"
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^a-z0-9]+", "-", selector).strip("-")
+    page.screenshot(path=str(ARTIFACTS / f"projector-{name}.png"))
+
+
+def test_after_a_kernel_restart_the_explorer_says_to_run_the_cell_again(live_page):
+    page, lab = live_page
+    explorer = page.locator(".gmm-explorer").first
+    explorer.scroll_into_view_if_needed()
+    handle = explorer.locator(".noUi-handle").first
+    banner = explorer.locator(".gmm-stale")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    time.sleep(2.5)
+    assert not banner.is_visible(), "a live kernel answered, yet the explorer says it did not"
+    (kernel,) = lab.api("kernels")
+    lab.api(f"kernels/{kernel['id']}/restart", method="POST")
+    page.wait_for_function(f"() => ({KERNEL_STATUS_JS})() === 'Idle'", timeout=60_000)
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    banner.wait_for(state="visible", timeout=6_000)
+    assert "run this cell again" in banner.text_content()
+    opacity = page.evaluate("e => getComputedStyle(e).opacity",
+                            explorer.locator("img").element_handle())
+    assert float(opacity) < 0.5, "the stale picture is not dimmed"
+    scrub = page.locator(".gmm-scrubber").first  # the scrubber too
+    scrub.scroll_into_view_if_needed()
+    scrub.locator(".gmm-scrubber-slider .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    scrub.locator(".gmm-stale").wait_for(state="visible", timeout=6_000)

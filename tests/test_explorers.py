@@ -222,3 +222,154 @@ def test_update_is_fast_and_only_blits(iris_fit, monkeypatch):
     print("median update CPU time: " + ", ".join(f"{k} {v * 1000:.1f} ms"
                                                  for k, v in medians.items()))
     assert max(medians.values()) < MAX_MEDIAN_UPDATE_CPU_SECONDS
+
+
+# ----------------------------------------------------------------------------- issue 10
+def test_values_seen_before_come_from_the_cache():
+    explorer = explorers.gaussian_1d_explorer()
+    images = {}
+    for mean in (0.5, 1.0, 1.5):
+        explorer.mean.value = mean
+        images[mean] = explorer.image.value
+    drawings = explorer.drawings
+    assert drawings == 4  # the start and three new values
+    for mean in (1.0, 0.5, 1.5, 0.0):  # back and forth over the same slider steps
+        explorer.mean.value = mean
+        if mean in images:
+            assert explorer.image.value == images[mean]
+        assert explorer.drawn["peak"][0] == mean
+    assert explorer.drawings == drawings
+    assert "μ = 0.00" in explorer.caption.value or "= 0.00" in explorer.caption.value
+
+
+def test_the_legend_survives_updates():
+    explorer = explorers.gaussian_2d_explorer()
+    legend = explorer.axes[0].get_legend()
+    box = legend.get_window_extent(explorer.canvas.get_renderer())
+    height = explorer.canvas.get_width_height()[1]
+    rows = slice(int(height - box.y1) + 2, int(height - box.y0) - 2)
+    cols = slice(int(box.x0) + 2, int(box.x1) - 2)
+    crops = []
+    for rho in (0.0, 0.9, -0.9):
+        explorer.rho.value = rho
+        explorer.sigma_1.value = 2.0  # the contours reach the corner the legend sits in
+        crops.append(pixels(explorer.image.value)[rows, cols])
+    assert np.array_equal(crops[0], crops[1]) and np.array_equal(crops[0], crops[2])
+
+
+def test_a_circle_has_no_major_axis_angle():
+    explorer = explorers.gaussian_2d_explorer(sigma_1=1.0, sigma_2=1.0, rho=0.0)
+    assert "a circle" in explorer.drawn["caption"] and "°" not in explorer.drawn["caption"]
+    explorer.rho.value = 0.5
+    assert "major axis at 45.0°" in explorer.drawn["caption"]
+
+
+def test_presenter_explorers_fit_a_1280_by_720_screen(iris_fit):
+    X, params = iris_fit
+    with gt.presenter_style():
+        made = [explorers.gaussian_1d_explorer(), explorers.gaussian_2d_explorer(),
+                explorers.responsibility_probe(X, params)]
+    for explorer in made:
+        width, height = Image.open(io.BytesIO(explorer.image.value)).size
+        assert width <= 1150 and height <= 500, (width, height)
+        script = explorer.widget.children[-1].outputs[0]["data"]["text/html"]
+        assert "--jp-widgets-font-size" in script  # widget text grows with the style
+
+
+@pytest.mark.parametrize(("make", "kwargs", "error", "message"), [
+    (explorers.gaussian_1d_explorer, {"variance": 0.0}, ValueError,
+     r"variance must be in \[0.1, 4\] \(the slider's range\), got 0.0"),
+    (explorers.gaussian_1d_explorer, {"variance": -1.0}, ValueError, "variance must be in"),
+    (explorers.gaussian_1d_explorer, {"mean": float("nan")}, TypeError,
+     "mean must be a finite number"),
+    (explorers.gaussian_2d_explorer, {"rho": 1.0}, ValueError, r"rho must be in \[-0.95"),
+    (explorers.gaussian_2d_explorer, {"sigma_1": "1"}, TypeError, "sigma_1 must be a finite"),
+])
+def test_explorers_name_bad_start_values(make, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        make(**kwargs)
+
+
+def test_drawing_functions_name_bad_arguments(iris_fit):
+    X, params = iris_fit
+    fig = plt.figure()
+    ax = fig.add_subplot()
+    with pytest.raises(ValueError, match=r"variance must be > 0, got -1.0"):
+        explorers.draw_gaussian_1d(ax, 0.0, -1.0)
+    with pytest.raises(ValueError, match=r"sigma_2 must be > 0, got 0.0"):
+        explorers.draw_gaussian_2d(ax, 1.0, 0.0, 0.0)
+    with pytest.raises(ValueError, match="rho must be a correlation strictly between -1 and"):
+        explorers.covariance_from_correlation(1.0, 1.0, -1.0)
+    with pytest.raises(ValueError, match="n_grid must be a whole number >= 2, got 1"):
+        explorers.draw_gaussian_2d(ax, 1.0, 1.0, 0.0, n_grid=1)
+    with pytest.raises(ValueError, match="point must be one 2-D point"):
+        explorers.draw_responsibility_probe(ax, ax, X, params, (1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="step must be a finite number > 0, got 0"):
+        explorers.responsibility_probe(X, params, step=0)
+    with pytest.raises(TypeError, match="labels must be two strings"):
+        explorers.responsibility_probe(X, params, labels="x")
+    plt.close(fig)
+
+
+def test_pictures_one_step_away_are_drawn_in_advance():
+    explorer = explorers.gaussian_1d_explorer()
+    explorer.variance.value = 1.5  # the variance slider moved last, upwards
+    assert explorer.neighbours() == [{"mean": 0.0, "variance": 1.55},
+                                     {"mean": 0.0, "variance": 1.45}]
+    assert explorer.prefetch() == 2 and explorer.prefetch() == 0
+    drawings = explorer.drawings
+    explorer.variance.value = 1.55000000000000002  # as the browser's step arithmetic sends it
+    explorer.mean.value = -0.05
+    assert explorer.drawings == drawings + 1  # (-0.05, 1.55) is new; (0, 1.55) came cached
+    explorer.variance.value = 4.0
+    assert explorer.neighbours() == [{"mean": -0.05, "variance": 3.95}]  # the slider's end
+    assert explorer.drawn["peak"][0] == -0.05
+
+
+def test_prefetch_runs_on_the_kernels_event_loop_between_messages():
+    import asyncio
+
+    async def press_and_idle():
+        explorer = explorers.gaussian_1d_explorer()
+        explorer.mean.value = 0.05
+        drawn = explorer.drawings
+        await asyncio.sleep(0.5)  # the kernel idles: the neighbours get drawn
+        return explorer, drawn
+
+    explorer, drawn = asyncio.run(press_and_idle())
+    assert explorer.drawings == drawn + 1  # mu = 0.1; mu = 0.0 is the start, cached already
+    explorer.mean.value = 0.1  # the next key press: a cache hit, nothing drawn
+    assert explorer.drawings == drawn + 1
+
+
+@pytest.mark.parametrize(("presenter", "panel"), [(False, (6.4, 4.4)), (True, (10.0, 4.7)),
+                                                  (False, (3.2, 2.6))])  # explorers; a grid
+def test_the_mu_sigma_note_never_covers_the_curve(presenter, panel):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with gt.presenter_style() if presenter else gt.style.mpl.rc_context():
+        for mean in (-3.0, -1.0, 1.0, 3.0):
+            for variance in (0.1, 0.5, 4.0):
+                fig = Figure(figsize=panel)
+                canvas = FigureCanvasAgg(fig)
+                ax = fig.add_subplot()
+                drawn = explorers.draw_gaussian_1d(ax, mean, variance, y_max=0.85)
+                fig.tight_layout()
+                canvas.draw()  # lays out the note's box
+                box = drawn["box"].get_bbox_patch().get_window_extent(canvas.get_renderer())
+                curve = ax.transData.transform(np.column_stack(drawn["line"].get_data()))
+                assert not box.count_contains(curve), (mean, variance)
+
+
+def test_2d_title_fits_a_panel_of_three():
+    """Notebook 02 draws three 2-D Gaussians side by side: the title takes two short lines."""
+    fig = plt.figure(figsize=(12, 4))
+    axes = fig.subplots(1, 3)
+    for ax, rho in zip(axes, (-0.6, 0.0, 0.6), strict=True):
+        explorers.draw_gaussian_2d(ax, 1.5, 1.0, rho)
+    fig.canvas.draw()
+    boxes = [ax.title.get_window_extent() for ax in axes]
+    assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
+    assert axes[0].get_title().split("\n") == ["N(x | 0, Σ)", "σ₁ = 1.50, σ₂ = 1.00, ρ = -0.60"]
+    plt.close(fig)

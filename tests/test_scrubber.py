@@ -1,4 +1,5 @@
-"""The EM scrubber: frames drawn once, the widget only swaps them; the kernel-free player."""
+"""The EM views: frames drawn once (gmm_teach.frames), the widget only swaps them; the
+kernel-free player; the static grid; the animation export."""
 
 import base64
 import io
@@ -10,7 +11,6 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import pytest
-from ipywidgets.widgets.widget_link import Link
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from notebook_support import player_parts
@@ -192,9 +192,9 @@ def test_blitted_frames_equal_whole_figure_drawings(iris, style):
 
 
 def blitted_equals_whole(X, trace, steps):
-    frames = scrubber.render_frames(X, trace, steps, dpi=60)
+    frames = scrubber.render_frames(X, trace, half_steps=steps, dpi=60)
     for step, png in zip(steps, frames, strict=True):
-        fig = Figure(figsize=scrubber._frame_figsize(), dpi=60)
+        fig = Figure(figsize=gt.frames.frame_figsize(), dpi=60)
         canvas = FigureCanvasAgg(fig)
         scrubber.draw_em_state(fig, X, trace, *step)
         canvas.draw()
@@ -236,7 +236,7 @@ def test_slider_swaps_image_caption_and_state(scrub, iris):
     before_image, before_caption = scrub.image.value, scrub.caption.value
     scrub.slider.value = 3
     assert scrub.image.value != before_image
-    assert scrub.image.value == scrub.frames[(3, "E")]
+    assert scrub.image.value == scrub.frames.png(3, "E")
     assert scrub.caption.value != before_caption
     assert "iteration 3 of 8, after E-step" in scrub.caption.value
     assert f"{trace.mean_log_likelihood(2):.4f}" in scrub.caption.value
@@ -252,7 +252,7 @@ def test_phase_toggle_switches_between_old_and_new_params(scrub, iris):
     scrub.phase.value = "M"
     assert scrub.state.params is trace.params[4]
     assert scrub.image.value != e_image
-    assert scrub.image.value == scrub.frames[(4, "M")]
+    assert scrub.image.value == scrub.frames.png(4, "M")
     assert "after M-step" in scrub.caption.value
     assert [label for label, _ in scrub.phase.options] == ["after E-step", "after M-step"]
 
@@ -260,32 +260,49 @@ def test_phase_toggle_switches_between_old_and_new_params(scrub, iris):
 def test_frames_are_drawn_once_not_on_change(short, monkeypatch):
     X, trace = short
     calls = []
-    draw_state = scrubber._draw_state
+    draw = gt.panels.DataPanel.draw
 
     def counting(*args, **kwargs):
         calls.append(1)
-        return draw_state(*args, **kwargs)
+        return draw(*args, **kwargs)
 
-    monkeypatch.setattr(scrubber, "_draw_state", counting)
-    scrub = scrubber.EMScrubber(X, trace)
+    monkeypatch.setattr(gt.panels.DataPanel, "draw", counting)
+    scrub = scrubber.EMScrubber(trace, dpi=61)  # dpi: not the cached rendering of `short`
     drawn = len(calls)
     assert drawn == 2 * trace.n_iter + 1  # the layout, then one per half-step
-    assert len(set(scrub.frames.values())) == 2 * trace.n_iter
+    assert len(set(scrub.frames.pngs)) == 2 * trace.n_iter
     for phase in ("M", "E", "M"):
         scrub.phase.value = phase
         for iteration in (2, 1, 2):
             scrub.slider.value = iteration
-            assert scrub.image.value == scrub.frames[(iteration, phase)]
+            assert scrub.image.value == scrub.frames.png(iteration, phase)
     assert len(calls) == drawn
+    again = scrubber.EMScrubber(trace, dpi=61)  # same trace and options: the same frames
+    assert again.frames is scrub.frames and len(calls) == drawn
 
 
-def test_play_is_linked_to_the_slider_in_the_browser(scrub):
-    assert isinstance(scrub.link, Link)  # what widgets.jslink returns
-    assert scrub.link.source == (scrub.play, "value")
-    assert scrub.link.target == (scrub.slider, "value")
-    assert (scrub.play.min, scrub.play.max) == (scrub.slider.min, scrub.slider.max) == (1, 8)
+def test_play_and_the_step_buttons_go_through_half_steps(iris):
+    X, trace = iris
+    scrub = scrubber.EMScrubber(trace)
     assert isinstance(scrub.play, widgets.Play)
-    assert isinstance(scrub.slider, widgets.IntSlider)
+    assert (scrub.play.min, scrub.play.max) == (0, 2 * trace.n_iter - 1)
+    seen = []
+    for position in range(2 * trace.n_iter):
+        scrub.play.value = position  # what the browser's Play widget does every interval
+        seen.append((scrub.slider.value, scrub.phase.value))
+        assert scrub.image.value == scrub.frames.pngs[position]
+    assert seen == [(i, p) for i in range(1, trace.n_iter + 1) for p in "EM"]
+    scrub.play.value = 0
+    scrub.next.click()
+    assert (scrub.slider.value, scrub.phase.value, scrub.play.value) == (1, "M", 1)
+    scrub.next.click()
+    assert (scrub.slider.value, scrub.phase.value) == (2, "E")
+    scrub.prev.click()
+    scrub.prev.click()
+    scrub.prev.click()  # clamped at the first half-step
+    assert (scrub.slider.value, scrub.phase.value, scrub.play.value) == (1, "E", 0)
+    scrub.slider.value = 5  # the slider moves Play along, so Play goes on from there
+    assert scrub.play.value == scrub.frames.index(5, "E")
 
 
 def test_dom_classes_and_display(scrub):
@@ -297,6 +314,12 @@ def test_dom_classes_and_display(scrub):
     children = scrub.widget.children
     assert scrub.image in children and scrub.caption in children
     assert scrub.play in children[0].children and scrub.phase in children[0].children
+    assert "gmm-controls" in children[0]._dom_classes
+    assert "gmm-caption" in scrub.caption._dom_classes
+    (guard,) = [c for c in children if "gmm-keyguard" in c._dom_classes]
+    (root_class,) = [c for c in scrub.widget._dom_classes if c.startswith("gmm-keys-")]
+    script = guard.outputs[0]["data"]["text/html"]
+    assert f'"{root_class}"' in script and "data-lm-suppress-shortcuts" in script
     bundle = scrub._repr_mimebundle_()
     view = bundle["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == scrub.widget.model_id
@@ -309,8 +332,9 @@ def test_frame_update_swaps_cached_bytes_without_drawing(scrub, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a slider change drew, encoded or recomputed something")
 
-    for name in ("render_frames", "draw_em_state", "_draw_state", "_png", "em_caption"):
+    for name in ("render_frames", "draw_em_state", "em_caption", "render_em_frames"):
         monkeypatch.setattr(scrubber, name, forbidden)
+    monkeypatch.setattr(gt.pngs, "png_bytes", forbidden)
     monkeypatch.setattr(FigureCanvasAgg, "draw", forbidden)
     monkeypatch.setattr(gt.em, "_e_step", forbidden)
     times = []
@@ -319,8 +343,9 @@ def test_frame_update_swaps_cached_bytes_without_drawing(scrub, monkeypatch):
             start = time.process_time()
             scrub.slider.value = iteration
             times.append(time.process_time() - start)
-            assert scrub.image.value == scrub.frames[(iteration, scrub.phase.value)]
-            assert scrub.state is scrub.states[(iteration, scrub.phase.value)]
+            position = scrub.frames.index(iteration, scrub.phase.value)
+            assert scrub.image.value == scrub.frames.pngs[position]
+            assert scrub.state is scrub.frames.states[position]
     # about 0.03 ms of CPU time (traitlets); drawing a frame takes 30 ms (blitted, as
     # render_frames does) to 130 ms (alone). CPU time: a loaded machine's other jobs do not
     # count, and the bound is still 6 times below the cheapest drawing.
@@ -433,7 +458,7 @@ def test_small_multiples_titles_and_labels(iris):
     assert len(shown) == trace.n_iter
     for i, ax in enumerate(shown, start=1):
         ll = trace.mean_log_likelihood(i)
-        assert ax.get_title() == f"iteration {i}: mean log-lik. {ll:.4f}"
+        assert ax.get_title() == f"iteration {i}\nmean log-lik. {ll:.4f}"
     for i, ax in enumerate(shown, start=1):  # grey dotted: where that M-step started
         dotted = [p for p in ax.patches if p.get_linestyle() == ":"]
         np.testing.assert_allclose([p.center for p in dotted], trace.params[i - 1].means)
@@ -451,8 +476,8 @@ def test_small_multiples_pick_evenly_spread_iterations():
     fig = scrubber.plot_em_small_multiples(X, trace, max_panels=6, ncols=3)
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert len(titles) == 6
-    assert titles[0].startswith("iteration 1:") and titles[-1].startswith("iteration 20:")
-    numbers = [int(t.split()[1].rstrip(":")) for t in titles]
+    assert titles[0].startswith("iteration 1\n") and titles[-1].startswith("iteration 20\n")
+    numbers = [int(t.split()[1]) for t in titles]
     assert numbers == sorted(set(numbers))
     import matplotlib.pyplot as plt
 
