@@ -126,7 +126,8 @@ class Explorer:
         self.drawings = 0
         self._cache: OrderedDict = OrderedDict()
         self._dynamic: list = []
-        self._direction = (next(iter(controls)), 1.0)
+        stepped = [name for name, c in controls.items() if isinstance(c, _STEPPED)]
+        self._direction = ((stepped or list(controls))[0], 1.0)
         self._prefetching = None
         for control in controls.values():
             control.observe(self.update, names="value")
@@ -141,7 +142,7 @@ class Explorer:
         was drawn. Then, once the kernel is idle, draws the pictures one slider step away
         (see prefetch)."""
         start = time.perf_counter()
-        if change is not None and isinstance(change.get("owner"), widgets.FloatSlider):
+        if change is not None and isinstance(change.get("owner"), _STEPPED):
             moved = next(name for name, c in self.controls.items() if c is change["owner"])
             self._direction = (moved, 1.0 if change["new"] >= change["old"] else -1.0)
         png, self.drawn = self._picture(self.values())
@@ -170,6 +171,8 @@ class Explorer:
         current = self.values()
         moved, sign = self._direction
         control = self.controls[moved]
+        if not isinstance(control, _STEPPED):  # buttons or a selection: no "next step"
+            return []
         options = []
         for direction in (sign, -sign):
             value = round(current[moved] + direction * control.step, 10)
@@ -225,10 +228,15 @@ class Explorer:
         display(self.widget)
 
 
+_STEPPED = (widgets.FloatSlider, widgets.IntSlider)  # controls with min, max and step
+
+
 def _key(values: dict) -> tuple:
-    """The cache key of slider values: rounded to 9 decimals, since the browser's steps add
-    rounding errors (0.1 + 0.05 = 0.15000000000000002)."""
-    return tuple((name, round(float(value), 9)) for name, value in values.items())
+    """The cache key of control values: numbers rounded to 9 decimals, since the browser's
+    steps add rounding errors (0.1 + 0.05 = 0.15000000000000002); other values (a prior
+    type from buttons, a choice) as they are."""
+    return tuple((name, round(float(value), 9) if isinstance(value, numbers.Real) else value)
+                 for name, value in values.items())
 
 
 def _slider(description: str, value: float, lo: float, hi: float, step: float,

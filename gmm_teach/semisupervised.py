@@ -41,8 +41,8 @@ def check_labels(labels, n_samples: int, n_components: int) -> np.ndarray:
         raise ValueError(f"labels must have shape (N,) = ({n_samples},), one entry per sample "
                          f"of X, got {array.shape}.")
     if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-        raise ValueError("labels must be whole numbers: a component 0..K-1, or -1 for an "
-                         "unlabelled sample (use -1, not NaN).")
+        raise ValueError("labels must be whole numbers: a component index 0..K-1 (component "
+                         "k + 1 is index k), or -1 for an unlabelled sample (use -1, not NaN).")
     array = array.astype(np.int64)
     bad = (array < UNLABELLED) | (array >= n_components)
     if bad.any():

@@ -142,7 +142,7 @@ def concentration_explorer(X, traces: dict[str, dict[float, VariationalTrace]], 
             description="weight concentration prior α₀", continuous_update=True,
             style={"description_width": "initial"}, layout={"width": "500px"}),
     }
-    return Explorer(controls, make_axes, draw, _figsize(1.6))
+    return Explorer(controls, make_axes, draw, _figsize((1024, 440), (1100, 470)))
 
 
 def iteration_explorer(trace: VariationalTrace, *,
@@ -168,4 +168,4 @@ def iteration_explorer(trace: VariationalTrace, *,
     slider = widgets.IntSlider(value=0, min=0, max=trace.n_iter, step=1,
                                description="iteration", continuous_update=True,
                                layout={"width": "500px"})
-    return Explorer({"iteration": slider}, make_axes, draw, _figsize(1.6))
+    return Explorer({"iteration": slider}, make_axes, draw, _figsize((1024, 440), (1100, 470)))

@@ -373,3 +373,30 @@ def test_2d_title_fits_a_panel_of_three():
     assert all(not a.overlaps(b) for a, b in zip(boxes, boxes[1:], strict=False))
     assert axes[0].get_title().split("\n") == ["N(x | 0, Σ)", "σ₁ = 1.50, σ₂ = 1.00, ρ = -0.60"]
     plt.close(fig)
+
+
+def test_an_explorer_with_buttons_caches_by_choice_and_prefetches_only_along_sliders():
+    """Controls that are not stepped sliders (buttons, selections, as in notebook 12) are part
+    of the cache key as they are, and never get a 'next step' drawn ahead."""
+    import ipywidgets as widgets
+
+    calls = []
+
+    def draw(ax, kind, scale):
+        calls.append((kind, scale))
+        ax.plot([0, 1], [0, scale])
+        return {"caption": f"{kind} {scale:.1f}"}
+
+    controls = {"kind": widgets.ToggleButtons(options=["a", "b"]),
+                "scale": widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.5)}
+    explorer = explorers.Explorer(controls, lambda fig: [fig.add_subplot()], draw)
+    assert explorer.neighbours() == [{"kind": "a", "scale": 1.5}, {"kind": "a", "scale": 0.5}]
+    explorer.kind.value = "b"
+    assert explorer.drawn["caption"] == "b 1.0"
+    assert explorer.neighbours() == [{"kind": "b", "scale": 1.5}, {"kind": "b", "scale": 0.5}]
+    explorer.kind.value = "a"  # back to a cached picture: nothing drawn
+    assert calls == [("a", 1.0), ("b", 1.0)]
+    only_buttons = explorers.Explorer({"kind": widgets.ToggleButtons(options=["a", "b"])},
+                                      lambda fig: [fig.add_subplot()],
+                                      lambda ax, kind: draw(ax, kind, 1.0))
+    assert only_buttons.neighbours() == [] and only_buttons.prefetch() == 0

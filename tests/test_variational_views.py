@@ -73,7 +73,7 @@ def test_iteration_explorer(trace):
     assert explorer.iteration.max == trace.n_iter and explorer.drawn["active"] == 4
     explorer.iteration.value = trace.n_iter
     assert explorer.drawn["weights"] is trace.final.weights
-    assert explorer.caption.value.startswith(f"<code>iteration {trace.n_iter} of "
+    assert explorer.drawn["caption"].startswith(f"iteration {trace.n_iter} of "
                                              f"{trace.n_iter}: ")
     assert explorer.image.value[:4] == b"\x89PNG"
     with pytest.raises(TypeError, match="VariationalTrace"):
