@@ -96,16 +96,19 @@ def _checked(X, params, resp):
 def _bound_terms(X: np.ndarray, params: GMMParams, resp: np.ndarray):
     """(N l, L, KL) for validated arguments, each a float; see the module docstring.
 
-    A sample's KL is >= 0 by Gibbs' inequality; when q is the posterior, rounding can leave
-    about -1e-16 per sample, and such a sample's KL is reported as 0.
+    An entry q_nk equal to the E-step's gamma_nk adds exactly 0 to KL, so q = e_step(X,
+    params) gives KL = 0, not a rounding residue. A sample's KL is >= 0 by Gibbs'
+    inequality; should rounding leave a q close to the posterior with a sum of about -1e-16,
+    that sample's KL is reported as 0.
     """
     a = _weighted_log_prob(X, params)               # log pi_k + log N(x_n | k), (N, K)
-    log_p = _e_step(X, params)[1]                   # log p(x_n), (N,), eq. (3.1)
-    log_posterior = a - log_p[:, np.newaxis]        # log p(z_n = k | x_n), eq. (3.2)
+    gamma, log_p = _e_step(X, params)               # eq. (3.2), and log p(x_n) (N,), eq. (3.1)
+    log_posterior = a - log_p[:, np.newaxis]        # log gamma_nk, without underflow
     used = resp > 0                                 # 0 log 0 = 0: terms with q_nk = 0 vanish
     log_q = np.log(resp, where=used, out=np.zeros_like(resp))
     elbo_terms = np.multiply(resp, a - log_q, where=used, out=np.zeros_like(resp))
-    kl_terms = np.multiply(resp, log_q - log_posterior, where=used, out=np.zeros_like(resp))
+    kl_terms = np.multiply(resp, log_q - log_posterior, where=used & (resp != gamma),
+                           out=np.zeros_like(resp))
     kl_per_sample = np.maximum(kl_terms.sum(axis=1), 0.0)
     return float(log_p.sum()), float(elbo_terms.sum()), float(kl_per_sample.sum())
 
@@ -126,9 +129,11 @@ def posterior_kl(X, params: GMMParams, resp) -> float:
     """KL(q || p(z | x, theta)) = sum_n sum_k q_nk [log q_nk - log gamma_nk], a sum over the
     samples, gamma the posterior (3.2) of params.
 
-    Arguments as in elbo. Returns a number >= 0 (0 up to rounding when resp is
-    e_step(X, params)); N l(theta) = elbo + posterior_kl, the decomposition N l = L + KL.
-    +inf if q puts mass where the posterior has none (a component of weight 0).
+    Arguments as in elbo. Returns a number >= 0: exactly 0 when resp is e_step(X, params)
+    (the E-step makes q the posterior); N l(theta) = elbo + posterior_kl to rounding, the
+    decomposition N l = L + KL. +inf if q puts mass where the posterior has none (a component
+    of weight 0). Each sample's KL is >= 0 (Gibbs' inequality); a sum that rounding leaves
+    at about -1e-16 (q within rounding of the posterior) counts as 0.
     """
     return _bound_terms(*_checked(X, params, resp))[2]
 

@@ -96,15 +96,17 @@ def test_bound_touches_right_after_an_e_step(name, covariance_type):
     X, params = start(name, covariance_type)
     for theta in (params, gt.run_em(X, params, max_iter=3).final):
         n_ll, L, KL = decomposition(X, theta, gt.e_step(X, theta))
-        assert KL <= 64 * EPS * abs(n_ll)
+        assert KL == 0.0
         assert abs(n_ll - L) <= 64 * EPS * abs(n_ll)
 
 
+@pytest.mark.parametrize("covariance_type", gt.COVARIANCE_TYPES)
 @pytest.mark.parametrize("name", ["iris sepal", "blobs d=3", "blobs d=1"])
-def test_elbo_and_kl_equal_a_direct_scipy_computation(name):
+def test_elbo_and_kl_equal_a_direct_scipy_computation(name, covariance_type):
     X, K = data_set(name)
     X = two_d(X)[::8]                                        # small data
-    params = gt.initial_params(X, K, "random_from_data", random_state=1)
+    params = gt.initial_params(X, K, "random", random_state=1,
+                               covariance_type=covariance_type)
     q = random_q(len(X), K, 0.3, 3)
     q[0] = np.eye(K)[1]                                      # a row with exact zeros
     log_joint = np.column_stack([
@@ -184,7 +186,7 @@ def test_trace_half_steps_decompose_and_climb(name, covariance_type, reg_covar):
             q = trace.responsibilities(i - 1)
             assert (row.n_log_likelihood, row.elbo, row.posterior_kl) == pytest.approx(
                 decomposition(X, theta, q), rel=1e-13, abs=1e-12)
-        assert e.posterior_kl <= 64 * EPS * abs(e.n_log_likelihood)
+        assert e.posterior_kl == 0.0
         # N l rises at least as much as L over the M-step; the E-step closes the gap
         tol = 64 * EPS * abs(e.n_log_likelihood)
         assert m.n_log_likelihood - e.n_log_likelihood >= m.elbo - e.elbo - tol
@@ -229,8 +231,7 @@ def test_property_decomposition_and_bound(problem):
 def test_property_equality_at_the_posterior(problem):
     X, params = problem
     n_ll, L, KL = decomposition(X, params, gt.e_step(X, params))
-    scale = float(np.abs(gt.weighted_log_prob(X, params)).max()) * len(X)
-    assert KL <= 64 * EPS * scale
+    assert KL == 0.0
 
 
 # ----------------------------------------------------------------------------- the path
