@@ -2,8 +2,10 @@
 the E-step, the M-step maximising L(q, .), the trace's half-steps, the path and the landscape.
 
 Data: iris sepal (2-D), iris with its 4 features, blobs in 1, 2 and 3 dimensions, each with
-all four covariance types. SEEN keeps the largest |N l - L - KL| (absolute and relative to
-N |l|) and the largest L - N l met by any test here; run with -s to see them printed.
+all four covariance types; hypothesis draws data, parameters of every type and q. SEEN keeps
+the largest |N l - L - KL| (absolute, relative to N |l| and relative to |L| + KL, the size of
+the terms summed: a random q far from the posterior has KL much larger than N |l|) and the
+largest L - N l met by any test here; run with -s to see them printed.
 """
 
 import numpy as np
@@ -22,7 +24,7 @@ from gmm_teach.semisupervised import run_semisupervised_em
 
 EPS = np.finfo(float).eps
 SEEN = {"|N l - L - KL|": 0.0, "|N l - L - KL| / (N |l|)": 0.0, "L - N l": -np.inf,
-        "(L - N l) / (N |l|)": -np.inf}
+        "(L - N l) / (N |l|)": -np.inf, "|N l - L - KL| / (|L| + KL)": 0.0}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -68,6 +70,8 @@ def decomposition(X, params, q):
     SEEN["|N l - L - KL|"] = max(SEEN["|N l - L - KL|"], gap)
     SEEN["|N l - L - KL| / (N |l|)"] = max(SEEN["|N l - L - KL| / (N |l|)"], gap / abs(n_ll))
     SEEN["L - N l"] = max(SEEN["L - N l"], L - n_ll)
+    SEEN["|N l - L - KL| / (|L| + KL)"] = max(SEEN["|N l - L - KL| / (|L| + KL)"],
+                                              gap / (abs(L) + KL))
     SEEN["(L - N l) / (N |l|)"] = max(SEEN["(L - N l) / (N |l|)"], (L - n_ll) / abs(n_ll))
     scale = float(np.abs(q * gt.weighted_log_prob(X, params)).sum()) + abs(L) + KL
     assert gap <= 1e-12 * scale
@@ -211,15 +215,34 @@ def test_trace_bound_refuses_variants_and_bad_half_steps():
 
 # ----------------------------------------------------------------------------- properties
 @st.composite
-def problem_with_q(draw):
+def data_and_params_of_any_type(draw):
+    """test_properties' data and parameters, with the covariances recast to a covariance type
+    drawn at random: tied (component 1's matrix for all), diag (the diagonals), spherical
+    (the mean variance)."""
     X, params = draw(data_and_params())
+    kind = draw(st.sampled_from(gt.COVARIANCE_TYPES))
+    K, d = params.n_components, params.n_features
+    covariances = params.covariances
+    if kind == "tied":
+        covariances = np.broadcast_to(covariances[0], (K, d, d))
+    elif kind in ("diag", "spherical"):
+        variances = np.diagonal(covariances, axis1=1, axis2=2)
+        if kind == "spherical":
+            variances = np.repeat(variances.mean(axis=1, keepdims=True), d, axis=1)
+        covariances = variances[:, :, np.newaxis] * np.eye(d)
+    return X, gt.GMMParams(params.weights, params.means, covariances, kind)
+
+
+@st.composite
+def problem_with_q(draw):
+    X, params = draw(data_and_params_of_any_type())
     raw = draw(arrays(np.float64, (len(X), params.n_components),
                       elements=st.floats(0.0, 1.0, width=64)))
     raw[:, 0] += 1e-3                                 # no row of zeros; exact zeros elsewhere
     return X, params, raw / raw.sum(axis=1, keepdims=True)
 
 
-@settings(max_examples=80, **PROFILE)
+@settings(max_examples=100, **PROFILE)
 @given(problem_with_q())
 def test_property_decomposition_and_bound(problem):
     X, params, q = problem
@@ -227,7 +250,7 @@ def test_property_decomposition_and_bound(problem):
 
 
 @settings(max_examples=40, **PROFILE)
-@given(data_and_params())
+@given(data_and_params_of_any_type())
 def test_property_equality_at_the_posterior(problem):
     X, params = problem
     n_ll, L, KL = decomposition(X, params, gt.e_step(X, params))
