@@ -47,6 +47,9 @@ __all__ = [
 # Rows of q must sum to 1 this closely: the decomposition N l = L + KL is off by
 # sum_n (1 - sum_k q_nk) log p(x_n) otherwise.
 ROW_SUM_TOLERANCE = 1e-9
+# The path theta(t) is offered for t in this range: 0 is theta_old, 1 theta_new, and a little
+# beyond on either side for the picture.
+PATH_RANGE = (-1.0, 2.0)
 
 
 class HalfStepBound(NamedTuple):
@@ -164,9 +167,6 @@ def _covariance_path(old: GMMParams, new: GMMParams, t: float) -> np.ndarray:
     return np.broadcast_to(covariances, old.covariances.shape).copy()
 
 
-PATH_RANGE = (-1.0, 2.0)
-
-
 def _check_path_ends(params_old, params_new) -> tuple[GMMParams, GMMParams]:
     for params, name in ((params_old, "params_old"), (params_new, "params_new")):
         if not isinstance(params, GMMParams):
@@ -195,6 +195,8 @@ def _check_t(t, name: str = "t") -> np.ndarray:
 
 
 def _interpolate(old: GMMParams, new: GMMParams, t: float) -> GMMParams:
+    if t in (0.0, 1.0):                      # the ends themselves, not a rounded copy
+        return old if t == 0.0 else new
     logits = (1 - t) * np.log(old.weights) + t * np.log(new.weights)
     weights = np.exp(logits - logits.max())
     return GMMParams(weights / weights.sum(), (1 - t) * old.means + t * new.means,
