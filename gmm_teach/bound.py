@@ -66,7 +66,7 @@ class HalfStepBound(NamedTuple):
 
 
 # ----------------------------------------------------------------------------- checks
-def check_responsibilities(resp, n_samples: int, n_components: int,
+def _check_responsibilities(resp, n_samples: int, n_components: int,
                            name: str = "resp") -> np.ndarray:
     """resp as a float (N, K) array of probabilities, or a ValueError/TypeError naming the fix."""
     resp = as_float_array(resp, name)
@@ -91,7 +91,7 @@ def check_responsibilities(resp, n_samples: int, n_components: int,
 def _checked(X, params, resp):
     X = as_samples(X)
     params = _check_params(params, X)
-    resp = check_responsibilities(resp, X.shape[0], params.n_components)
+    resp = _check_responsibilities(resp, X.shape[0], params.n_components)
     return X, params, resp
 
 
