@@ -5,7 +5,8 @@ Two levels, both imported here with ``import gmm_teach as gt``:
 - **The engine**, named after the equations it computes (numbered as in the notebooks):
   gaussian_pdf, mvn_pdf / mvn_logpdf, GMMParams, e_step, mean_log_likelihood, m_step,
   initial_params (scikit-learn's four starts), run_em (the loop, returning an EMTrace that
-  keeps every half-step as data), bic / aic; sample, run_variational, run_semisupervised_em,
+  keeps every half-step as data), bic / aic, elbo / posterior_kl (the lower bound,
+  gmm_teach.bound); sample, run_variational, run_semisupervised_em,
   run_em_missing (notebooks 11-13; modules sampling, variational, semisupervised, missing).
 - **The notebooks' helpers**: the iris loaders, the figures (draw_gmm, draw_ellipse,
   scatter_responsibilities, one colour and marker per component), the styles
@@ -20,6 +21,7 @@ multi-panel figures of 06 and 08),
 (central differences). Equation numbers (n.k) are those of notebook n, as in the notebooks.
 """
 
+from .bound import elbo, posterior_kl
 from .data import IrisSepal, load_iris_all, load_iris_sepal
 from .density import cholesky_factor, gaussian_logpdf, gaussian_pdf, mvn_logpdf, mvn_pdf
 from .em import (
@@ -82,6 +84,7 @@ __all__ = [
     "draw_ellipse",
     "draw_gmm",
     "e_step",
+    "elbo",
     "ellipse_axes",
     "format_table",
     "gaussian_logpdf",
@@ -95,6 +98,7 @@ __all__ = [
     "mean_log_likelihood",
     "mvn_logpdf",
     "mvn_pdf",
+    "posterior_kl",
     "predict",
     "presenter_style",
     "print_table",

@@ -367,6 +367,34 @@ class EMTrace:
         return HalfStep(iteration, phase, self.params[shown], resp,
                         self.mean_log_likelihood(shown))
 
+    # The decomposition N l = L + KL per half-step (gmm_teach.bound): after the E-step of
+    # iteration i, q = responsibilities(i - 1) and theta = params[i - 1] (KL = 0); after its
+    # M-step, the same q and theta = params[i].
+    def bound(self, iteration: int, phase: str):
+        """N l, L(q, theta) and KL(q || posterior) after the E-step ("E") or the M-step ("M")
+        of iteration 1..n_iter, as a gmm_teach.bound.HalfStepBound (sums over the samples)."""
+        from .bound import HalfStepBound, _bound_terms  # bound imports this module
+        if type(self).responsibilities is not EMTrace.responsibilities:
+            raise TypeError(f"{type(self).__name__} has its own E-step, whose bound is not "
+                            "the one computed here; bound, elbo and posterior_kl are for "
+                            "run_em's EMTrace.")
+        state = self.half_step(iteration, phase)
+        return HalfStepBound(state.iteration, state.phase,
+                             *_bound_terms(self.X, state.params, state.responsibilities))
+
+    def elbo(self, iteration: int, phase: str) -> float:
+        """L(q, theta) at the half-step (see bound): gmm_teach.bound.elbo of its q and theta."""
+        return self.bound(iteration, phase).elbo
+
+    def posterior_kl(self, iteration: int, phase: str) -> float:
+        """KL(q || p(z | x, theta)) at the half-step (see bound); 0 after every E-step."""
+        return self.bound(iteration, phase).posterior_kl
+
+    def bound_table(self) -> list:
+        """bound(i, phase) for every half-step, in the order (1, "E"), (1, "M"), (2, "E"), ...
+        A list of HalfStepBound tuples (iteration, phase, N l, L, KL) for print_table."""
+        return [self.bound(i, phase) for i in range(1, self.n_iter + 1) for phase in "EM"]
+
 
 def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
            reg_covar: float = 1e-6) -> EMTrace:

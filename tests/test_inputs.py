@@ -57,6 +57,8 @@ DATA_CALLS = {
     "log_gaussian_prob": lambda X, p, r: gt.log_gaussian_prob(X, p),
     "mvn_logpdf": lambda X, p, r: gt.mvn_logpdf(X, p.means[0], p.covariances[0]),
     "mvn_pdf": lambda X, p, r: gt.mvn_pdf(X, p.means[0], p.covariances[0]),
+    "elbo": lambda X, p, r: gt.elbo(X, p, r),
+    "posterior_kl": lambda X, p, r: gt.posterior_kl(X, p, r),
 }
 
 
