@@ -31,7 +31,13 @@ from matplotlib.lines import Line2D
 from .data import load_iris_sepal
 from .em import EMTrace, HalfStep
 from .params import GMMParams
-from .plotting import draw_ellipse, label_iris_axes, scatter_responsibilities
+from .plotting import (
+    MAX_VIEWS,
+    draw_ellipse,
+    ellipse_in_view,
+    label_iris_axes,
+    scatter_responsibilities,
+)
 from .style import component_color, is_presenter_style
 
 __all__ = ["PANELS", "DataPanel", "LogLikelihoodPanel", "em_axis_limits", "ellipse_in_view",
@@ -42,8 +48,6 @@ PHASES = {"E": "after E-step", "M": "after M-step"}
 MARKER_COLOR = "#D55E00"  # vermillion: the "you are here" marker on the log-likelihood curve
 BEFORE_COLOR = "0.35"     # the ellipses before the M-step: grey, dotted, under the new ones
 BEFORE_NOTE = "grey dotted: 1-sigma before this M-step"
-#: An ellipse reaching further than this many view widths from its centre is not drawn.
-MAX_VIEWS = 100.0
 
 
 def em_axis_limits(trace: EMTrace, margin: float = 0.08) -> tuple[tuple, tuple]:
@@ -69,17 +73,6 @@ def em_axis_limits(trace: EMTrace, margin: float = 0.08) -> tuple[tuple, tuple]:
     lo = np.maximum(lo, low - 0.5 * span)
     hi = np.minimum(hi, high + 0.5 * span)
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
-
-
-def ellipse_in_view(mean, cov, n_std: float, limits) -> bool:
-    """True when the n_std-sigma ellipse reaches at most MAX_VIEWS view widths (and heights)
-    from its centre, and its centre is that close too: then drawing it is cheap."""
-    (x0, x1), (y0, y1) = limits
-    span = np.array([x1 - x0, y1 - y0])
-    reach = n_std * np.sqrt(np.maximum(np.diagonal(cov), 0.0))
-    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-    return bool(np.all(reach <= MAX_VIEWS * span)
-                and np.all(np.abs(np.asarray(mean) - centre) <= MAX_VIEWS * span))
 
 
 def _is_iris(X: np.ndarray) -> bool:

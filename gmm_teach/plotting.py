@@ -80,6 +80,24 @@ def draw_ellipse(ax, mean, cov, n_std: float = 1.0, **kwargs) -> Ellipse:
     return patch
 
 
+#: An ellipse reaching further than this many view widths from its centre is not drawn when
+#: the view is fixed: matplotlib would spend minutes clipping a curve a million views wide
+#: (iris in km with reg_covar = 1e-6 km^2), and inside the view it is a straight edge anyway.
+MAX_VIEWS = 100.0
+
+
+def ellipse_in_view(mean, cov, n_std: float, limits) -> bool:
+    """True when the n_std-sigma ellipse reaches at most MAX_VIEWS view widths (and heights)
+    from its centre, and its centre is that close too: then drawing it is cheap.
+    limits: ((xmin, xmax), (ymin, ymax)); cov: (2, 2)."""
+    (x0, x1), (y0, y1) = limits
+    span = np.array([x1 - x0, y1 - y0])
+    reach = n_std * np.sqrt(np.maximum(np.diagonal(cov), 0.0))
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    return bool(np.all(reach <= MAX_VIEWS * span)
+                and np.all(np.abs(np.asarray(mean) - centre) <= MAX_VIEWS * span))
+
+
 def draw_gmm(ax, params: GMMParams, n_std=(1, 2), *, dims=(0, 1), linewidth=None,
              mean_size=None) -> dict:
     """Each component's n_std ellipses (the first solid, the others dashed; by default 1 and
@@ -87,24 +105,37 @@ def draw_gmm(ax, params: GMMParams, n_std=(1, 2), *, dims=(0, 1), linewidth=None
 
     The line's opacity grows with the weight pi_k, so a dying component fades. dims picks
     the two features drawn when d > 2. Returns {"ellipses": [[Ellipse per n_std] per k],
-    "means": [Line2D per k]}.
+    "means": [Line2D per k], "left_out": [(component k from 1, n_std), ...], "note"}.
+
+    When the axes' limits are fixed (set_xlim and set_ylim called before), an ellipse over
+    MAX_VIEWS views wide is left out, listed in "left_out" and counted in a note on the axes
+    ("note", else None): at any scale the figure renders in bounded time.
     """
     params = check_params(params)
     i, j = _check_dims(dims, params.n_features)
     n_std = tuple(np.atleast_1d(n_std).tolist())
-    drawn = {"ellipses": [], "means": []}
+    fixed = not (ax.get_autoscalex_on() or ax.get_autoscaley_on())
+    limits = (ax.get_xlim(), ax.get_ylim())
+    drawn = {"ellipses": [], "means": [], "left_out": [], "note": None}
     for k in range(params.n_components):
         mean = params.means[k, [i, j]]
         cov = params.covariances[k][np.ix_([i, j], [i, j])]
         alpha = 0.35 + 0.65 * min(1.0, params.weights[k] * params.n_components)
+        shown = [s for s in n_std if not fixed or ellipse_in_view(mean, cov, s, limits)]
+        drawn["left_out"] += [(k + 1, s) for s in n_std if s not in shown]
         patches = [draw_ellipse(ax, mean, cov, s, edgecolor=component_color(k), alpha=alpha,
                                 linewidth=linewidth, linestyle="-" if s == n_std[0] else "--")
-                   for s in n_std]
+                   for s in shown]
         (line,) = ax.plot(*mean, marker="X", markersize=mean_size or 12,
                           color=component_color(k), markeredgecolor="black", linestyle="none",
                           zorder=5)
         drawn["ellipses"].append(patches)
         drawn["means"].append(line)
+    if drawn["left_out"]:
+        n = len(drawn["left_out"])
+        drawn["note"] = ax.text(0.01, 0.985, f"{n} ellipse{'s' * (n > 1)} over "
+                                f"{MAX_VIEWS:.0f} views wide: not drawn", va="top",
+                                transform=ax.transAxes, color="0.35")
     return drawn
 
 
