@@ -105,7 +105,8 @@ def test_stored_probe_renders_without_a_kernel_and_shows_the_right_posterior(fre
     def model(reference: str) -> dict:
         return state[reference.removeprefix("IPY_MODEL_")]
 
-    sliders_box, image, caption = (model(r) for r in root["state"]["children"])
+    sliders_box, image, caption, guard = (model(r) for r in root["state"]["children"])
+    assert guard["model_name"] == "OutputModel"  # the key guard (gmm_teach.keyguard)
     sliders = [model(r)["state"] for r in sliders_box["state"]["children"]]
     assert [s["description"] for s in sliders] == ["sepal length (cm)", "sepal width (cm)"]
     assert [s["value"] for s in sliders] == [fresh_probe.x1.value, fresh_probe.x2.value]
