@@ -21,8 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.cluster import KMeans, kmeans_plusplus
-from sklearn.utils import check_random_state
 
 from ._checks import (
     as_float_array,
@@ -251,6 +249,10 @@ def initial_params(X, n_components: int, method: str = "kmeans", random_state=No
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
     check_choice(method, "method", INIT_METHODS)
+    # scikit-learn loads when a start is first drawn, not at `import gmm_teach` (~1 s, ~100 MB)
+    from sklearn.cluster import KMeans, kmeans_plusplus
+    from sklearn.utils import check_random_state
+
     try:
         rng = check_random_state(random_state)
     except ValueError:
