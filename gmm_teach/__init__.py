@@ -8,7 +8,7 @@ Two levels, both imported here with ``import gmm_teach as gt``:
   keeps every half-step as data), bic / aic.
 - **The notebooks' helpers**: the iris loaders, the figures (draw_gmm, draw_ellipse,
   scatter_responsibilities, one colour and marker per component), the styles
-  (use_default_style, use_presenter_style) and print_table.
+  (use_default_style, use_presenter_style, use_dark_style) and print_table.
 
 Modules that the notebooks import by name, not re-exported here: ``gmm_teach.explorers``
 (sliders), ``gmm_teach.scrubber`` (the EM scrubber and the kernel-free player),
@@ -44,10 +44,13 @@ from .plotting import (
 )
 from .style import (
     COLORS,
+    DARK_COLORS,
     MARKERS,
     component_color,
     component_marker,
+    dark_style,
     presenter_style,
+    use_dark_style,
     use_default_style,
     use_presenter_style,
 )
@@ -58,6 +61,7 @@ __version__ = "0.1.0"
 __all__ = [
     "COLORS",
     "COVARIANCE_TYPES",
+    "DARK_COLORS",
     "INIT_METHODS",
     "MARKERS",
     "EMTrace",
@@ -67,6 +71,7 @@ __all__ = [
     "aic",
     "bic",
     "cholesky_factor",
+    "dark_style",
     "component_color",
     "component_marker",
     "draw_ellipse",
@@ -92,6 +97,7 @@ __all__ = [
     "run_em",
     "sample_log_likelihood",
     "scatter_responsibilities",
+    "use_dark_style",
     "use_default_style",
     "use_presenter_style",
     "weighted_log_prob",
