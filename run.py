@@ -39,8 +39,12 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".gmm-teach-installed"
 INDEX = "notebooks/00_index.ipynb"
-#: The suite's JupyterLab settings (overrides.json: no news prompt; see README).
+#: The suite's JupyterLab settings (overrides.json: no news prompt; custom.css: the sentence
+#: where a widget was after a restart; see README, "Lecture-hall kit").
 LAB_SETTINGS = ROOT / "jupyter-settings"
+#: JupyterLab loads custom.css only from <Jupyter config dir>/custom/, so `lab` uses this
+#: config folder (the user's lab settings and workspaces stay where they were).
+LAB_CONFIG = VENV / "jupyter-config"
 #: What `lab --presenter` / `--dark` set; gmm_teach.use_default_style() reads them.
 STYLE_FLAGS = {"--presenter": ("GMM_TEACH_PRESENTER", "1"), "--dark": ("GMM_TEACH_STYLE", "dark")}
 EXTRAS = ("lab", "test")  # each extra includes the one before it
@@ -117,7 +121,22 @@ def lab_command(rest=()) -> list[str]:
     suite's settings (jupyter-settings/overrides.json); --allow-root when run as root."""
     rest = [arg for arg in rest if arg not in STYLE_FLAGS]
     return [str(PYTHON), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
-            f"--LabApp.app_settings_dir={LAB_SETTINGS}", *root_args(), INDEX, *rest]
+            f"--LabApp.app_settings_dir={LAB_SETTINGS}", "--LabApp.custom_css=True",
+            *root_args(), INDEX, *rest]
+
+
+def lab_environment(env: dict[str, str]) -> dict[str, str]:
+    """env for `lab`: JUPYTER_CONFIG_DIR is LAB_CONFIG, holding the suite's custom.css (copied
+    at each start); the lab settings and workspaces stay in the user's config folder."""
+    env = dict(env)
+    user_config = Path(env.get("JUPYTER_CONFIG_DIR") or Path.home() / ".jupyter")
+    env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(user_config / "lab" / "user-settings"))
+    env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(user_config / "lab" / "workspaces"))
+    custom = LAB_CONFIG / "custom"
+    custom.mkdir(parents=True, exist_ok=True)
+    (custom / "custom.css").write_bytes((LAB_SETTINGS / "custom.css").read_bytes())
+    env["JUPYTER_CONFIG_DIR"] = str(LAB_CONFIG)
+    return env
 
 
 def style_environment(args, env: dict[str, str]) -> dict[str, str]:
@@ -154,7 +173,7 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ, PYTHONHASHSEED="0")
     if command == "lab":
         say_root()
-        args, env = lab_command(rest), style_environment(rest, env)
+        args, env = lab_command(rest), lab_environment(style_environment(rest, env))
     elif command in LAB_COMMANDS:
         args = [str(PYTHON), "-m", LAB_COMMANDS[command], *rest]
     else:
