@@ -43,8 +43,11 @@ INDEX = "notebooks/00_index.ipynb"
 #: where a widget was after a restart; see README, "Lecture-hall kit").
 LAB_SETTINGS = ROOT / "jupyter-settings"
 #: JupyterLab loads custom.css only from <Jupyter config dir>/custom/, so `lab` uses this
-#: config folder (the user's lab settings and workspaces stay where they were).
+#: config folder (the user's lab settings stay where they were).
 LAB_CONFIG = VENV / "jupyter-config"
+#: The course's workspaces: the first start gets jupyter-settings/workspace.json (side bars
+#: collapsed, so the notebook has the whole projector); later layouts are kept there.
+LAB_WORKSPACES = LAB_CONFIG / "lab" / "workspaces"
 #: What `lab --presenter` / `--dark` set; gmm_teach.use_default_style() reads them.
 STYLE_FLAGS = {"--presenter": ("GMM_TEACH_PRESENTER", "1"), "--dark": ("GMM_TEACH_STYLE", "dark")}
 EXTRAS = ("lab", "test")  # each extra includes the one before it
@@ -122,16 +125,25 @@ def lab_command(rest=()) -> list[str]:
     rest = [arg for arg in rest if arg not in STYLE_FLAGS]
     return [str(PYTHON), "-m", "jupyterlab", f"--ServerApp.root_dir={ROOT}",
             f"--LabApp.app_settings_dir={LAB_SETTINGS}", "--LabApp.custom_css=True",
-            *root_args(), INDEX, *rest]
+            f"--LabApp.workspaces_dir={LAB_WORKSPACES}", *root_args(), INDEX, *rest]
+
+
+def default_workspace_name() -> str:
+    """The file JupyterLab keeps its "default" workspace in (jupyterlab_server's slugify)."""
+    return f"default-{hashlib.sha256(b'default').hexdigest()[:4]}.jupyterlab-workspace"
 
 
 def lab_environment(env: dict[str, str]) -> dict[str, str]:
     """env for `lab`: JUPYTER_CONFIG_DIR is LAB_CONFIG, holding the suite's custom.css (copied
-    at each start); the lab settings and workspaces stay in the user's config folder."""
+    at each start) and, on the first start, the default workspace; the lab settings stay in
+    the user's config folder."""
     env = dict(env)
     user_config = Path(env.get("JUPYTER_CONFIG_DIR") or Path.home() / ".jupyter")
     env.setdefault("JUPYTERLAB_SETTINGS_DIR", str(user_config / "lab" / "user-settings"))
-    env.setdefault("JUPYTERLAB_WORKSPACES_DIR", str(user_config / "lab" / "workspaces"))
+    LAB_WORKSPACES.mkdir(parents=True, exist_ok=True)
+    workspace = LAB_WORKSPACES / default_workspace_name()
+    if not workspace.exists():
+        workspace.write_bytes((LAB_SETTINGS / "workspace.json").read_bytes())
     custom = LAB_CONFIG / "custom"
     custom.mkdir(parents=True, exist_ok=True)
     (custom / "custom.css").write_bytes((LAB_SETTINGS / "custom.css").read_bytes())

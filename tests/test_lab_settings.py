@@ -1,6 +1,8 @@
 """The suite's JupyterLab settings (jupyter-settings/), as `run.py lab` and binder/ load them.
 
 * overrides.json: the news prompt is off ("fetchNews": "false") and no update check is made;
+* workspace.json: the first screen has both side bars collapsed (the notebook gets the
+  projector's width);
 * custom.css: after JupyterLab restarts, a notebook saved with live widgets shows a sentence
   saying what to run where each widget was, not "Error displaying widget: model not found".
 
@@ -42,22 +44,34 @@ def load_run_py():
     return module
 
 
-def test_custom_css_is_where_jupyterlab_reads_it(tmp_path, monkeypatch):
+def test_custom_css_and_workspace_are_where_jupyterlab_reads_them(tmp_path, monkeypatch):
+    from jupyterlab_server.workspaces_handler import WORKSPACE_EXTENSION, slugify
+
     run = load_run_py()
     monkeypatch.setattr(run, "LAB_CONFIG", tmp_path / "config")
+    monkeypatch.setattr(run, "LAB_WORKSPACES", tmp_path / "config" / "lab" / "workspaces")
     env = run.lab_environment({"JUPYTER_CONFIG_DIR": str(tmp_path / "mine")})
     assert env["JUPYTER_CONFIG_DIR"] == str(tmp_path / "config")
     assert (tmp_path / "config" / "custom" / "custom.css").read_bytes() == (
         SETTINGS / "custom.css").read_bytes()
     assert env["JUPYTERLAB_SETTINGS_DIR"] == str(tmp_path / "mine" / "lab" / "user-settings")
-    assert env["JUPYTERLAB_WORKSPACES_DIR"] == str(tmp_path / "mine" / "lab" / "workspaces")
-    assert "--LabApp.custom_css=True" in run.lab_command([])
+    assert run.default_workspace_name() == slugify("default") + WORKSPACE_EXTENSION
+    workspace = run.LAB_WORKSPACES / run.default_workspace_name()
+    assert json.loads(workspace.read_text()) == json.loads(
+        (SETTINGS / "workspace.json").read_text())
+    workspace.write_text("{}")  # a layout the instructor saved is kept
+    run.lab_environment({})
+    assert workspace.read_text() == "{}"
+    command = run.lab_command([])
+    assert "--LabApp.custom_css=True" in command
+    assert f"--LabApp.workspaces_dir={run.LAB_WORKSPACES}" in command
 
 
 def test_binder_installs_the_same_settings():
     script = (ROOT / "binder" / "postBuild").read_text()
     assert "jupyter-settings/overrides.json" in script
     assert "jupyter-settings/custom.css" in script and "custom_css" in script
+    assert "jupyter-settings/workspace.json" in script and "default_workspace_name" in script
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +91,16 @@ def restarted_lab(tmp_path_factory):
     custom = Path(env["JUPYTER_CONFIG_DIR"]) / "custom"
     custom.mkdir(parents=True)
     (custom / "custom.css").write_bytes((SETTINGS / "custom.css").read_bytes())
+    workspaces = tmp / "workspaces"  # running_lab's --LabApp.workspaces_dir
+    workspaces.mkdir()
+    (workspaces / load_run_py().default_workspace_name()).write_bytes(
+        (SETTINGS / "workspace.json").read_bytes())
     args = [f"--LabApp.app_settings_dir={SETTINGS}", "--LabApp.custom_css=True"]
     every_cell = {"@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"}}
     with running_lab(root, tmp, extra_args=args, user_settings=every_cell) as lab, \
             sync_playwright() as playwright:
         browser = launch_chromium(playwright, chromium)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
         page.route("**/*", lambda route: route.continue_()
                    if route.request.url.startswith(lab.base_url) else route.abort())
         page.goto(f"{lab.base_url}/lab/tree/{NOTEBOOK}?token={lab.token}")
@@ -104,6 +122,16 @@ def test_the_news_prompt_is_switched_off(restarted_lab):
     page.wait_for_timeout(3000)
     toasts = page.locator(".jp-toast-message, .Toastify__toast").all_inner_texts()
     assert not [text for text in toasts if "news" in text.lower()], toasts
+
+
+@pytest.mark.browser
+def test_the_first_screen_gives_the_notebook_the_width(restarted_lab):
+    _, page = restarted_lab
+    left, notebook = page.evaluate("""() => [
+        document.querySelector('#jp-left-stack').getBoundingClientRect().width,
+        document.querySelector('.jp-NotebookPanel').getBoundingClientRect().width]""")
+    assert left == 0, "the left side bar is open"
+    assert notebook > 0.9 * 1024 - 60, f"the notebook is {notebook} px wide on a 1024 px screen"
 
 
 @pytest.mark.browser
