@@ -75,6 +75,7 @@ def widget_sentence(text: str) -> str:
     return f'<div class="gmm-handout-widget">{html.escape(text)}</div>'
 
 
+NOTEBOOK_LINK = re.compile(r"\]\((\d\d_[\w-]+)\.ipynb(#[^)]*)?\)")
 INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.DOTALL)
 
 
@@ -91,14 +92,15 @@ def inline_math_on_one_line(markdown: str) -> str:
 
 def without_widgets(notebook: dict) -> dict:
     """A copy for the handout: every widget output is its stored sentence, no widget state
-    remains, and inline math stays on one line (see inline_math_on_one_line)."""
+    remains, inline math stays on one line (see inline_math_on_one_line), and links to the
+    suite's notebooks point to their handouts (NN_name.html, written by `handout all`)."""
     notebook = copy.deepcopy(notebook)
     notebook.get("metadata", {}).pop("widgets", None)
     for cell in notebook["cells"]:
         if cell.get("cell_type") == "markdown":
             text = cell.get("source", "")
-            cell["source"] = inline_math_on_one_line("".join(text) if isinstance(text, list)
-                                                     else text)
+            text = inline_math_on_one_line("".join(text) if isinstance(text, list) else text)
+            cell["source"] = NOTEBOOK_LINK.sub(r"](\1.html\2)", text)  # link the handouts
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if WIDGET_MIME in data:

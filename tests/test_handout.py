@@ -163,3 +163,12 @@ def test_the_pdf_has_the_notebooks_pages_and_text(em_handout):
 def test_inline_math_is_joined_onto_one_line_and_display_math_is_kept():
     joined = handout.inline_math_on_one_line("a $x\n+ y$ b\n$$\\frac{1}{2}\n+ c$$ \\$5 and $z$")
     assert joined == "a $x + y$ b\n$$\\frac{1}{2}\n+ c$$ \\$5 and $z$"
+
+
+def test_links_between_notebooks_point_to_the_handouts():
+    index = handout.without_widgets(read_notebook(ROOT / "notebooks" / "00_index.ipynb"))
+    text = "".join("".join(cell["source"]) for cell in index["cells"]
+                   if cell["cell_type"] == "markdown")
+    assert "](04_em_iris.html)" in text and ".ipynb)" not in text
+    assert handout.NOTEBOOK_LINK.sub(r"](\1.html\2)", "[a](04_em_iris.ipynb#x)") == (
+        "[a](04_em_iris.html#x)")
