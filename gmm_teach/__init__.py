@@ -10,7 +10,7 @@ Two levels, both imported here with ``import gmm_teach as gt``:
   run_em_missing (notebooks 11-13; modules sampling, variational, semisupervised, missing).
 - **The notebooks' helpers**: the iris loaders, the figures (draw_gmm, draw_ellipse,
   scatter_responsibilities, one colour and marker per component), the styles
-  (use_default_style, use_presenter_style) and print_table.
+  (use_default_style, use_presenter_style, use_dark_style) and print_table.
 
 Modules that the notebooks import by name, not re-exported here: ``gmm_teach.explorers``
 (sliders), ``gmm_teach.scrubber`` (the EM scrubber and the kernel-free player),
@@ -54,10 +54,13 @@ from .sampling import sample
 from .semisupervised import run_semisupervised_em
 from .style import (
     COLORS,
+    DARK_COLORS,
     MARKERS,
     component_color,
     component_marker,
+    dark_style,
     presenter_style,
+    use_dark_style,
     use_default_style,
     use_presenter_style,
 )
@@ -69,6 +72,7 @@ __version__ = "0.1.0"
 __all__ = [
     "COLORS",
     "COVARIANCE_TYPES",
+    "DARK_COLORS",
     "INIT_METHODS",
     "MARKERS",
     "EMTrace",
@@ -79,6 +83,7 @@ __all__ = [
     "aic",
     "bic",
     "cholesky_factor",
+    "dark_style",
     "component_color",
     "component_marker",
     "draw_ellipse",
@@ -110,6 +115,7 @@ __all__ = [
     "sample",
     "sample_log_likelihood",
     "scatter_responsibilities",
+    "use_dark_style",
     "use_default_style",
     "use_presenter_style",
     "weighted_log_prob",

@@ -24,8 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.cluster import KMeans, kmeans_plusplus
-from sklearn.utils import check_random_state
 
 from ._checks import (
     as_float_array,
@@ -233,6 +231,10 @@ def _initial_responsibilities(X: np.ndarray, K: int, method: str, random_state) 
     """The (N, K) responsibilities that scikit-learn's start `method` draws, before the first
     M-step (shared by initial_params and gmm_teach.variational)."""
     check_choice(method, "method", INIT_METHODS)
+    # scikit-learn loads when a start is first drawn, not at `import gmm_teach` (~1 s, ~100 MB)
+    from sklearn.cluster import KMeans, kmeans_plusplus
+    from sklearn.utils import check_random_state
+
     try:
         rng = check_random_state(random_state)
     except ValueError:
