@@ -143,3 +143,15 @@ def check_whole_number(value, name: str, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}.")
     return int(value)
+
+
+def check_random_state_argument(random_state) -> np.random.RandomState:
+    """scikit-learn's check_random_state, with the error naming the argument and the fix."""
+    # loaded here, not at `import gmm_teach` (scikit-learn takes ~1 s and ~100 MB to import)
+    from sklearn.utils import check_random_state
+
+    try:
+        return check_random_state(random_state)
+    except ValueError:
+        raise ValueError(f"random_state must be None, an int in 0..2**32 - 1 or a "
+                         f"np.random.RandomState, got {random_state!r}.") from None

@@ -33,6 +33,7 @@ from ._checks import (
     check_log_density_finite,
     check_n_components,
     check_nonnegative_number,
+    check_random_state_argument,
     check_whole_number,
 )
 from .density import LOG_2PI
@@ -233,13 +234,8 @@ def _initial_responsibilities(X: np.ndarray, K: int, method: str, random_state) 
     check_choice(method, "method", INIT_METHODS)
     # scikit-learn loads when a start is first drawn, not at `import gmm_teach` (~1 s, ~100 MB)
     from sklearn.cluster import KMeans, kmeans_plusplus
-    from sklearn.utils import check_random_state
 
-    try:
-        rng = check_random_state(random_state)
-    except ValueError:
-        raise ValueError(f"random_state must be None, an int in 0..2**32 - 1 or a "
-                         f"np.random.RandomState, got {random_state!r}.") from None
+    rng = check_random_state_argument(random_state)
     n = X.shape[0]
     if method == "random":
         resp = rng.uniform(size=(n, K))

@@ -12,21 +12,11 @@ random_state it returns the same numbers as scikit-learn, rows grouped by compon
 from __future__ import annotations
 
 import numpy as np
-from sklearn.utils import check_random_state
 
-from ._checks import check_whole_number
+from ._checks import check_random_state_argument, check_whole_number
 from .params import check_params
 
 __all__ = ["sample"]
-
-
-def random_state_of(random_state) -> np.random.RandomState:
-    """scikit-learn's check_random_state, with the error naming the argument and the fix."""
-    try:
-        return check_random_state(random_state)
-    except ValueError:
-        raise ValueError(f"random_state must be None, an int in 0..2**32 - 1 or a "
-                         f"np.random.RandomState, got {random_state!r}.") from None
 
 
 def sample(params, n, random_state=None) -> tuple[np.ndarray, np.ndarray]:
@@ -41,7 +31,7 @@ def sample(params, n, random_state=None) -> tuple[np.ndarray, np.ndarray]:
     """
     params = check_params(params)
     n = check_whole_number(n, "n", minimum=1)
-    rng = random_state_of(random_state)
+    rng = check_random_state_argument(random_state)
     weights = params.weights
     if weights[:-1].sum() > 1.0:  # within GMMParams' 1e-6 of 1, but numpy needs <= 1
         weights = weights / weights.sum()
