@@ -75,7 +75,19 @@ def player_parts(page: str) -> tuple[list[str], list[str]]:
 
 # ------------------------------------------------------------------ for test_notebook_0N
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-IGNORE = "# NBVAL_IGNORE_OUTPUT"
+IGNORE_TAG = "nbval-ignore-output"  # nbval does not compare the outputs of cells with this tag
+
+
+def unchecked_cells(notebook) -> list:
+    """The code cells whose outputs nbval does not compare (tagged nbval-ignore-output)."""
+    return [c for c in code_cells(notebook) if IGNORE_TAG in c.metadata.get("tags", [])]
+
+
+def unchecked_reason(cell) -> tuple[str, list[str]]:
+    """(why nbval does not compare the cell's output, the test files that test it instead),
+    from the cell's metadata "gmm_teach" (see course/markers.py)."""
+    info = cell.metadata.get("gmm_teach", {})
+    return info.get("unchecked_output", ""), list(info.get("tested_in", []))
 
 
 def notebook_path(number: str) -> Path:

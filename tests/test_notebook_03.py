@@ -22,7 +22,6 @@ import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 from notebook_support import (
-    IGNORE,
     cell_with,
     check_figures_titled_and_labelled,
     code_cells,
@@ -32,6 +31,8 @@ from notebook_support import (
     read_notebook,
     run_notebook_figures,
     stdout_of,
+    unchecked_cells,
+    unchecked_reason,
 )
 from PIL import Image
 from scipy import stats
@@ -63,11 +64,10 @@ def call_in(tree, name: str) -> ast.Call:
 
 # ----------------------------------------------------------------------------- the probe cell
 def test_only_the_probe_is_exempt_from_nbval():
-    (cell,) = [c for c in code_cells(read()) if IGNORE in c.source]
-    first, reason, *code = cell.source.splitlines()
-    assert first == IGNORE
-    assert reason == "# widget: model ids change every run; tested in tests/test_explorers.py"
-    assert "\n".join(code) == PROBE_CALL
+    (cell,) = unchecked_cells(read())
+    assert unchecked_reason(cell) == ("widget: model ids change every run",
+                                      ["tests/test_explorers.py"])
+    assert cell.source == PROBE_CALL
 
 
 def test_test_explorers_drives_the_probe_exactly_as_the_notebook_makes_it():
@@ -95,7 +95,7 @@ def fresh_probe():
 
 def test_stored_probe_renders_without_a_kernel_and_shows_the_right_posterior(fresh_probe):
     notebook = read("03")
-    (cell,) = [c for c in code_cells(notebook) if IGNORE in c.source]
+    (cell,) = unchecked_cells(notebook)
     (output,) = cell.outputs
     state = notebook.metadata["widgets"][WIDGET_STATE]["state"]
     root = state[output.data[WIDGET_VIEW]["model_id"]]

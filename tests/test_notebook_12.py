@@ -7,7 +7,7 @@ import matplotlib
 import nbformat
 import numpy as np
 import pytest
-from notebook_support import code_sources, run_cells
+from notebook_support import IGNORE_TAG, code_cells, run_cells
 from threadpoolctl import threadpool_limits
 
 matplotlib.use("Agg")
@@ -28,13 +28,14 @@ WIDGETS = ("iteration_explorer", "concentration_explorer")
 def ns():
     """The notebook's namespace after its cells; each widget cell's explorer by name."""
     namespace = {}
-    sources = code_sources(NOTEBOOK)
+    cells = code_cells(nbformat.read(NOTEBOOK, as_version=4))
     with threadpool_limits(limits=1):
-        run_cells([s for s in sources if not any(w in s for w in WIDGETS)], namespace)
+        run_cells([c.source for c in cells if not any(w in c.source for w in WIDGETS)],
+                  namespace)
         for name in WIDGETS:
-            cell = [s for s in sources if name in s]
-            assert len(cell) == 1 and cell[0].startswith("# NBVAL_IGNORE_OUTPUT")
-            namespace[name] = run_cells(cell, namespace)
+            cell = [c for c in cells if name in c.source]
+            assert len(cell) == 1 and IGNORE_TAG in cell[0].metadata["tags"]
+            namespace[name] = run_cells([cell[0].source], namespace)
     plt.close("all")
     return namespace
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from notebook_support import IGNORE, code_cells
+from notebook_support import code_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -63,19 +63,6 @@ def test_stored_notebook_was_run_top_to_bottom_cleanly(path):
             assert not (output.output_type == "stream" and output.name == "stderr"), (
                 f"a warning or error was printed: {output.text[:200]}")
     assert notebook.metadata["kernelspec"]["name"] == "python3"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_cells_nbval_cannot_compare_say_why_and_where_they_are_tested(path):
-    for cell in code_cells(nbformat.read(path, as_version=4)):
-        assert "NBVAL_SKIP" not in cell.source and "NBVAL_CHECK_OUTPUT" not in cell.source
-        if cell.source.startswith(IGNORE):
-            reason = cell.source.splitlines()[1]
-            assert reason.startswith("# ") and "tested in tests/" in reason, cell.source[:120]
-            for named in re.findall(r"tests/\w+\.py", reason):
-                assert (ROOT / named).is_file(), named
-        else:
-            assert IGNORE not in cell.source, "the marker must be the cell's first line"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
