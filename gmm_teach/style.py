@@ -140,7 +140,11 @@ def session_styles(environ=None) -> tuple[bool, bool]:
 
 
 def _apply(*, presenter: bool, dark: bool) -> None:
-    mpl.rcParams.update(_PRESENTER if presenter else _DEFAULT)
+    if presenter:
+        mpl.rcParams.update(_PRESENTER)
+    else:  # also the keys only the presenter style sets, or switching it off would keep them
+        mpl.rcParams.update({key: mpl.rcParamsDefault[key] for key in _PRESENTER})
+        mpl.rcParams.update(_DEFAULT)
     if dark:
         mpl.rcParams.update(_DARK)
     else:

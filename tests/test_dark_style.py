@@ -34,9 +34,18 @@ def contrast_ratio(a, b) -> float:
 def restore_style(monkeypatch):
     monkeypatch.delenv(style.PRESENTER_VARIABLE, raising=False)
     monkeypatch.delenv(style.STYLE_VARIABLE, raising=False)
-    with mpl.rc_context():
+    before = dict(style._state)
+    with mpl.rc_context():  # rcParams as they were, and the style flags as they were
         yield
+    style._state.update(before)
+
+
+def test_switching_presenter_style_off_restores_every_key_it_set():
     gt.use_default_style()
+    default = dict(mpl.rcParams)
+    gt.use_presenter_style()
+    gt.use_presenter_style(False)
+    assert {k: v for k, v in mpl.rcParams.items() if default[k] != v} == {}
 
 
 def test_every_dark_component_colour_stands_out_from_the_dark_background():
