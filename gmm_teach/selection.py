@@ -44,6 +44,32 @@ def _check_options(method, covariance_type, n_starts) -> int:
     return check_whole_number(n_starts, "n_starts", minimum=1)
 
 
+_RUNS: dict[tuple, EMTrace] = {}  # EM from a seeded start, by its inputs (see _run_from_seed)
+_MAX_RUNS = 5000
+
+
+def _run_from_seed(X: np.ndarray, n_components: int, seed: int, **options) -> EMTrace:
+    """run_em(X, initial_params(X, K, method, random_state=seed, ...), ...), remembered.
+
+    EM from a seeded start is deterministic, and a notebook asks for the same runs again and
+    again (the best-of-n fits with and without min_variance, then criteria_over_k, which
+    refits every K and every fold): each is computed once. EMTrace holds read-only arrays,
+    so sharing one is safe. The memory is bounded (_MAX_RUNS traces, then it starts afresh).
+    """
+    key = (X.shape, X.tobytes(), n_components, seed, *sorted(options.items()))
+    if key not in _RUNS:
+        if len(_RUNS) >= _MAX_RUNS:
+            _RUNS.clear()
+        X = X.copy()  # the trace keeps its X: a private read-only copy, whatever the caller
+        X.flags.writeable = False  # does with the array later
+        start = initial_params(X, n_components, options["method"], random_state=seed,
+                               reg_covar=options["reg_covar"],
+                               covariance_type=options["covariance_type"])
+        _RUNS[key] = run_em(X, start, tol=options["tol"], max_iter=options["max_iter"],
+                            reg_covar=options["reg_covar"])
+    return _RUNS[key]
+
+
 def fit_best_of(X, n_components: int, n_starts: int = 10, *, method: str = "k-means++",
                 covariance_type: str = "full", tol: float = 1e-3, max_iter: int = 100,
                 reg_covar: float = 1e-6, min_variance: float | None = None) -> EMTrace:
@@ -65,9 +91,9 @@ def fit_best_of(X, n_components: int, n_starts: int = 10, *, method: str = "k-me
         min_variance = check_nonnegative_number(min_variance, "min_variance")
     best, best_score = None, -np.inf
     for seed in range(n_starts):
-        start = initial_params(X, n_components, method, random_state=seed,
-                               reg_covar=reg_covar, covariance_type=covariance_type)
-        trace = run_em(X, start, tol=tol, max_iter=max_iter, reg_covar=reg_covar)
+        trace = _run_from_seed(X, n_components, seed, method=method,
+                               covariance_type=covariance_type, tol=tol, max_iter=max_iter,
+                               reg_covar=reg_covar)
         if min_variance is not None and is_degenerate(trace.final, min_variance):
             continue
         score = trace.mean_log_likelihood(-1)

@@ -25,6 +25,37 @@ def test_fit_best_of_is_the_best_of_the_seeded_starts(iris):
     assert single.mean_log_likelihood(-1) == scores[0]
 
 
+def test_fit_best_of_computes_each_seeded_run_once(iris, monkeypatch):
+    calls = []
+    real_run_em = selection.run_em
+
+    def counted_run_em(*args, **kwargs):
+        calls.append(1)
+        return real_run_em(*args, **kwargs)
+
+    monkeypatch.setattr(selection, "run_em", counted_run_em)
+    selection._RUNS.clear()
+    first = selection.fit_best_of(iris, 3, 4)
+    assert len(calls) == 4
+    # the same runs again (with min_variance, inside cross-validation's folds too): no new EM
+    proper = selection.fit_best_of(iris, 3, 4, min_variance=optima.degeneracy_floor(iris))
+    assert len(calls) == 4 and proper is first
+    # any other data, option or seed is a new run, with its own result
+    moved = iris + 1.0
+    assert selection.fit_best_of(moved, 3, 4).final.means == pytest.approx(first.final.means + 1)
+    selection.fit_best_of(iris, 3, 5)
+    selection.fit_best_of(iris, 3, 4, reg_covar=1e-3)
+    assert len(calls) == 4 + 4 + 1 + 4
+
+
+def test_fit_best_of_keeps_no_link_to_the_callers_array(iris):
+    X = iris.copy()
+    trace = selection.fit_best_of(X, 2, 2)
+    X[:] = 0.0  # the caller reuses the array
+    assert trace.X is not X and np.array_equal(trace.X, iris)
+    assert selection.fit_best_of(iris.copy(), 2, 2) is trace
+
+
 def test_fit_best_of_passes_method_and_covariance_type(iris):
     trace = selection.fit_best_of(iris, 2, 2, method="kmeans", covariance_type="diag")
     assert trace.final.covariance_type == "diag"
