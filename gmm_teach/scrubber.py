@@ -260,7 +260,7 @@ def player_script(root_id: str, frames: list[str], captions: list[str],
             .replace("/*INTERVAL_MS*/null", str(int(interval_ms))))
 
 
-def em_player_html(*data, dpi: float = 72, interval_ms: int = 900, **options) -> str:
+def em_player_html(*data, dpi: float | None = None, interval_ms: int = 900, **options) -> str:
     """A self-contained HTML player for every half-step of the trace; needs no kernel.
 
     em_player_html(trace) (or X, trace; or an EMFrames). All 2 n_iter frames are inlined
@@ -270,9 +270,13 @@ def em_player_html(*data, dpi: float = 72, interval_ms: int = 900, **options) ->
     inside JupyterLab: arrows step half-steps, Home/End jump, space plays or pauses. The
     root <div class="gmm-player"> has a fresh id, so several players can live on one page.
     Without scripts (e.g. on GitHub) the first frame and its caption still show.
+    dpi and the other options as for EMScrubber; left out, the player shows the scrubber's
+    frames, so a notebook with both renders the half-steps once (gmm_teach.frames.em_frames).
     """
     interval_ms = check_nonnegative_number(interval_ms, "interval_ms", strictly_positive=True)
-    frames = _frames_of(data, "em_player_html", dpi=dpi, **options)
+    if dpi is not None:
+        options["dpi"] = dpi
+    frames = _frames_of(data, "em_player_html", **options)
     uris = frames.data_uris()
     captions = list(frames.captions)
     root_id = "gmm-player-" + uuid.uuid4().hex[:12]
