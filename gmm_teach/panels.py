@@ -32,10 +32,10 @@ from .data import load_iris_sepal
 from .em import EMTrace, HalfStep
 from .params import GMMParams
 from .plotting import (
-    MAX_VIEWS,
     draw_ellipse,
     ellipse_in_view,
     label_iris_axes,
+    note_ellipses_left_out,
     scatter_responsibilities,
 )
 from .style import component_color, is_presenter_style
@@ -171,9 +171,7 @@ class DataPanel:
                               linestyle="none", zorder=5)
             means.append(line)
         if hidden:
-            notes.append(ax.text(0.01, 0.985, f"{hidden} ellipse{'s' * (hidden > 1)} over "
-                                 f"{MAX_VIEWS:.0f} views wide: not drawn", va="top",
-                                 transform=ax.transAxes, color=BEFORE_COLOR))
+            notes.append(note_ellipses_left_out(ax, hidden))
         ax.set_title(f"iteration {state.iteration} of {trace.n_iter}, {PHASES[state.phase]}")
         flat = [patch for per_k in ellipses for patch in per_k]
         return {"points": points, "before": before, "changed": rings, "notes": notes,

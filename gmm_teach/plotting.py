@@ -132,11 +132,15 @@ def draw_gmm(ax, params: GMMParams, n_std=(1, 2), *, dims=(0, 1), linewidth=None
         drawn["ellipses"].append(patches)
         drawn["means"].append(line)
     if drawn["left_out"]:
-        n = len(drawn["left_out"])
-        drawn["note"] = ax.text(0.01, 0.985, f"{n} ellipse{'s' * (n > 1)} over "
-                                f"{MAX_VIEWS:.0f} views wide: not drawn", va="top",
-                                transform=ax.transAxes, color="0.35")
+        drawn["note"] = note_ellipses_left_out(ax, len(drawn["left_out"]))
     return drawn
+
+
+def note_ellipses_left_out(ax, count: int):
+    """The grey note in the upper left corner saying that `count` ellipses over MAX_VIEWS
+    views wide were not drawn (draw_gmm and the scrubber's data panel); returns the Text."""
+    return ax.text(0.01, 0.985, f"{count} ellipse{'s' * (count > 1)} over {MAX_VIEWS:.0f} "
+                   "views wide: not drawn", va="top", transform=ax.transAxes, color="0.35")
 
 
 def responsibility_colors(resp) -> np.ndarray:
