@@ -115,10 +115,10 @@ def markdown_text(notebook) -> str:
     return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
 
 
-def run_notebook_figures(number: str) -> list:
+def run_notebook_figures(number: str, namespace: dict | None = None) -> list:
     """Execute the notebook's code cells in-process (Agg) and return, per code cell,
     (cell, the figures that plt.show() displayed). Any warning is an error, as in the stored
-    notebook."""
+    notebook. Pass a dict as namespace to keep the variables the cells define."""
     import warnings
 
     import matplotlib as mpl
@@ -132,7 +132,8 @@ def run_notebook_figures(number: str) -> list:
         plt.close("all")
 
     per_cell = []
-    namespace: dict = {"__name__": f"notebook_{number}"}
+    namespace = {} if namespace is None else namespace
+    namespace.setdefault("__name__", f"notebook_{number}")
     original_show = plt.show
     plt.show = show
     path = notebook_path(number)

@@ -9,10 +9,7 @@ KL = 0 after every E-step), and every suggestion under "Things to try".
 """
 
 import re
-import warnings
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from notebook_support import (
@@ -20,6 +17,7 @@ from notebook_support import (
     code_cells,
     markdown_text,
     read_notebook,
+    run_notebook_figures,
     stdout_of,
 )
 
@@ -34,25 +32,8 @@ TEXT = markdown_text(NOTEBOOK)
 def run():
     """(namespace, [(cell, figures it showed)]) of the notebook's code cells run in order;
     any warning is an error, as in the stored notebook."""
-    shown: list = []
-
-    def show(*args, **kwargs):
-        shown.extend(plt.figure(number) for number in plt.get_fignums())
-        plt.close("all")
-
-    namespace: dict = {"__name__": "notebook_05"}
-    per_cell = []
-    original_show, plt.show = plt.show, show
-    try:
-        with mpl.rc_context(), warnings.catch_warnings():
-            warnings.simplefilter("error")
-            for index, cell in enumerate(code_cells(NOTEBOOK)):
-                shown.clear()
-                exec(compile(cell.source, f"05[{index}]", "exec"), namespace)
-                per_cell.append((cell, list(shown)))
-    finally:
-        plt.show = original_show
-        plt.close("all")
+    namespace: dict = {}
+    per_cell = run_notebook_figures("05", namespace)
     gt.use_default_style()
     return namespace, per_cell
 
