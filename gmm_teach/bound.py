@@ -520,9 +520,10 @@ def diagonal_saddle(x, *, weights=(0.5, 0.5), variances) -> StationaryPoint:
     (equal weights, equal variances): both means at the sample mean, where the mixture is
     one Gaussian N(x_bar, s) written twice and every responsibility is 1/2.
 
-    The Hessian there has the eigenvalue -1/s along the diagonal and (var(x) / s - 1) / s
-    across it (var(x) the variance of the sample, divided by N): a saddle when var(x) > s,
-    which EM never leaves from a start on the diagonal (em_means_path).
+    The Hessian there has the eigenvalue -1/(2s) along the diagonal, direction (1, 1), and
+    (var(x) / s - 1) / (2s) across it, direction (1, -1) (var(x) the variance of the sample,
+    divided by N): a saddle when var(x) > s, which EM never leaves from a start on the
+    diagonal (em_means_path).
     """
     x = _one_feature(x)
     weights = _check_two(weights, "weights", simplex=True)
@@ -565,7 +566,7 @@ def spike(x, at, *, weights, variances) -> Spike:
     if count == 0:
         nearest = x[np.argmin(np.abs(x - at))]
         raise ValueError(f"at must be a value of the sample x (a spike sits on a sample), got "
-                         f"{at!r}; the nearest sample is {nearest!r}.")
+                         f"{at:g}; the nearest sample is {nearest:g}.")
     if count == x.size:
         raise ValueError("every sample equals at: there are no other samples for component 2.")
     mu_2 = float(x[~on].mean())
