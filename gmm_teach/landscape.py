@@ -114,14 +114,19 @@ def _norm(levels: np.ndarray) -> tuple[BoundaryNorm, object]:
     return BoundaryNorm(levels, cmap.N, extend="both"), cmap
 
 
-def _label_axes(ax: Axes, values: np.ndarray, x: np.ndarray) -> None:
-    """Limits, labels in the components' colours, the diagonal and the data as rugs (static)."""
+def _label_axes(ax: Axes, values: np.ndarray) -> None:
+    """Limits and labels in the components' colours (static)."""
     lo, hi = float(values[0]), float(values[-1])
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
     ax.set_xlabel("μ₁, mean of component 1 (cm)", color=component_color(0))
     ax.set_ylabel("μ₂, mean of component 2 (cm)", color=component_color(1))
+
+
+def _diagonal_and_rugs(ax: Axes, values: np.ndarray, x: np.ndarray) -> None:
+    """The diagonal mu_1 = mu_2 and the data as rugs along both axes (on the contours)."""
+    lo, hi = float(values[0]), float(values[-1])
     ax.plot([lo, hi], [lo, hi], color="white", linestyle="--", linewidth=1, zorder=3)
     ax.plot(x, np.full_like(x, lo + _RUG / 2), linestyle="none", marker="|", markersize=7,
             color=component_color(0), alpha=0.6, zorder=3)
@@ -156,7 +161,7 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
     x: (N,) data; variances: (s_1, s_2); weights: (pi_1, pi_2); starts: (S, 2);
     mu_values: the grid of means (default mean_axis(spike_at)); levels: the colour levels
     (default colour_levels of the highest maximum). static=False leaves out what does not
-    change with the variances (labels, limits, diagonal, rugs, legend). Returns {"grid"
+    change with the variances (labels, limits, legend). Returns {"grid"
     (G, G'), "mu_values", "paths" [(n_i, 2)], "maxima" [StationaryPoint], "saddle"
     (StationaryPoint or None), "spike" (bound.Spike or None), "contour", "caption"}.
     """
@@ -166,8 +171,8 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
                                                                            "mu_values")
     options = {"weights": weights, "variances": variances}
     grid = bound.log_likelihood_grid(x, values, values, **options)
-    paths = [bound.em_means_path(x, start, max_iter=1000, tol=1e-12, **options)
-             for start in starts]
+    paths = [bound.em_means_path(x, start, max_iter=1000, tol=1e-9, **options)
+             for start in starts]             # the maxima: polished by Newton below
     maxima = []
     for path in paths:
         try:
@@ -210,8 +215,9 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
                 markeredgecolor="black", zorder=6)
     ax.set_title(f"mean log-likelihood l(μ₁, μ₂), weights {w[0]:.3g} and {w[1]:.3g}\n"
                  f"σ₁² = {s[0]:.3g} cm², σ₂² = {s[1]:.3g} cm²")
+    _diagonal_and_rugs(ax, values, x)
     if static:
-        _label_axes(ax, values, x)
+        _label_axes(ax, values)
         _legend(ax)
     parts = ["maxima " + "; ".join(
         f"l = {p.mean_log_likelihood:.4f} at ({p.means[0]:.3f}, {p.means[1]:.3f})"
@@ -305,7 +311,7 @@ def landscape_explorer(x=None, variance: float | None = None, *, spike_at: float
 
     def make_axes(figure: Figure) -> list[Axes]:
         ax_map, ax_spike = figure.subplots(1, 2, width_ratios=(1.25, 1))
-        _label_axes(ax_map, values, x)
+        _label_axes(ax_map, values)
         _legend(ax_map)
         _colorbar(figure, ax_map, levels)
         _draw_spike_heights(ax_spike, x, variance, spike_at, shrinks, top)
@@ -321,7 +327,7 @@ def landscape_explorer(x=None, variance: float | None = None, *, spike_at: float
                       markeredgecolor="black", zorder=5)
         ax_spike.axvline(shrink, color=component_color(0), linewidth=1, alpha=0.6)
         ax_spike.set_title(f"l at the spike: {spike.height:.4f}\n"
-                           f"σ₁² = $10^{{{shrink:g}}}$ σ₂² = {variances[0]:.3g} cm²")
+                           f"σ₁² / σ₂² = 10^{shrink:g}, σ₁² = {variances[0]:.3g} cm²")
         return {**drawn, "variances": variances, "shrink": shrink}
 
     slider = widgets.FloatSlider(value=_start_shrink(shrink, lo, hi, step), min=lo, max=hi,
