@@ -16,15 +16,14 @@ import matplotlib as mpl
 import numpy as np
 
 from ._checks import as_float_array, check_finite
-from .style import COLORS
+from .panels import BOUND_FILL, GAP_COLOR
 
 __all__ = ["BOUND_COLOR", "GAP_COLOR", "plot_bound_along_path", "plot_decomposition_bars"]
 
-#: One colour per quantity, the same in both figures: l in the text colour (black, or light
-#: in the dark style), the bound L sky blue, the gap KL vermillion (palette entries that no
-#: component of a K <= 3 mixture uses).
-BOUND_COLOR = COLORS[5]
-GAP_COLOR = COLORS[4]
+#: One colour per quantity, in both figures and in the scrubber's bound panel
+#: (gmm_teach.panels.BoundPanel): l in the text colour (black, or light in the dark style),
+#: the bound L grey, the gap KL vermillion.
+BOUND_COLOR = BOUND_FILL
 
 # t = 0 and t = 1 must be points of the grid this closely (np.linspace puts them there).
 _GRID_POINT_TOLERANCE = 1e-9
@@ -137,7 +136,7 @@ def plot_decomposition_bars(ax, table, *, title: str = "") -> dict:
 
     table: rows (iteration, phase, l, L, KL) in half-step order, as trace.bound_table()
     returns them (gmm_teach.bound.HalfStepBound; l = N times (4.6), L (5.1), KL (5.2), sums
-    over the samples). The lower, sky-blue part of a bar is L, the vermillion part on top KL,
+    over the samples). The lower, grey part of a bar is L, the vermillion part on top KL,
     a tick in the text colour marks l: after an E-step KL = 0 and the bar is all bound;
     after an M-step the bound has risen (it is maximised) and a gap KL opens, which the next
     E-step closes.
