@@ -9,20 +9,26 @@ KL = 0 after every E-step), and every suggestion under "Things to try".
 """
 
 import re
+from pathlib import Path
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from notebook_support import (
     check_figures_titled_and_labelled,
     code_cells,
     markdown_text,
+    player_parts,
     read_notebook,
+    run_cells,
     run_notebook_figures,
     stdout_of,
+    unchecked_cells,
+    unchecked_reason,
 )
 
 import gmm_teach as gt
-from gmm_teach import bound
+from gmm_teach import bound, landscape, panels, scrubber
 
 NOTEBOOK = read_notebook("05")
 TEXT = markdown_text(NOTEBOOK)
@@ -196,10 +202,136 @@ def test_the_table_and_the_bars(run):
         assert (KL_bar.get_height() == 0) == (row.phase == "E")
 
 
+# ----------------------------------------------------------------------------- section 6
+def the_cell(text):
+    (cell,) = [c for c in code_cells(NOTEBOOK) if text in c.source]
+    return cell
+
+
+def test_the_scrubber_runs_over_the_first_four_iterations_with_the_bound_panel(run):
+    ns, _ = run
+    first_four, trace = ns["first_four"], ns["trace"]
+    assert first_four.n_iter == 4 and "first four iterations" in TEXT
+    for ours, theirs in zip(first_four.params, trace.params[:5], strict=True):
+        np.testing.assert_array_equal(ours.means, theirs.means)
+        np.testing.assert_array_equal(ours.covariances, theirs.covariances)
+    scrub = run_cells([the_cell("scrubber.EMScrubber(").source], ns)   # defines first_four again
+    assert isinstance(scrub, scrubber.EMScrubber) and scrub.trace is ns["first_four"]
+    assert len(scrub.frames) == 8
+    for caption, row in zip(scrub.frames.captions, trace.bound_table()[:8], strict=True):
+        assert f"{row.n_log_likelihood:.3f} = {row.elbo:.3f} + " in caption
+    scrub.next.click()
+    assert scrub.state.phase == "M" and "1.27" in scrub.caption.value
+
+
+def test_the_bound_panel_titles_say_what_the_prose_says(run):
+    ns, _ = run
+    first_four = ns["first_four"]
+    panel = panels.BoundPanel()
+    fig, ax = plt.subplots()
+    panel.setup(ax, first_four)
+    for i in range(1, 5):
+        for phase in "EM":
+            drawn = panel.draw(ax, first_four, first_four.half_step(i, phase), {})
+            title = drawn["title"].get_text()
+            assert (title == "KL = 0: bound touches") == (phase == "E"), title
+            for artist in drawn["artists"]:
+                artist.remove()
+    plt.close(fig)
+    assert '"KL = 0: bound touches"' in TEXT
+    gaps = ns["gaps"]
+    assert round(gaps[0], 1) == 1.3 and round(gaps[3], 2) == 0.15    # "about 1.3 ... to 0.15"
+    assert "from about 1.3 nats to 0.15 in four iterations" in TEXT.replace("\n", " ")
+
+
+def test_the_stored_player_holds_the_eight_half_steps(run):
+    ns, _ = run
+    (output,) = the_cell("scrubber.show_em_player(").outputs
+    frames, captions = player_parts(output.data["text/html"])
+    assert len(frames) == len(captions) == 8 and len(set(frames)) == 8
+    for caption, row in zip(captions, ns["trace"].bound_table()[:8], strict=True):
+        assert f"{row.n_log_likelihood:.3f} = {row.elbo:.3f} + " in caption
+        assert ("the bound touches" in caption) == (row.phase == "E")
+
+
+def test_widget_cells_are_marked_and_the_scrubber_renders_from_saved_state():
+    ignored = unchecked_cells(NOTEBOOK)
+    assert len(ignored) == 3        # scrubber, player, landscape explorer; nothing else
+    for cell in ignored:
+        reason, named = unchecked_reason(cell)
+        assert re.fullmatch(r"(widget|player): .+", reason)
+        assert "tests/test_notebook_05.py" in named
+        assert all((Path(__file__).parent.parent / name).is_file() for name in named)
+    view = the_cell("scrubber.EMScrubber(").outputs[0].data[
+        "application/vnd.jupyter.widget-view+json"]
+    state = NOTEBOOK.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert state[view["model_id"]]["model_name"] == "VBoxModel"
+
+
+# ----------------------------------------------------------------------------- section 7
+def test_the_petal_lengths_fall_in_two_groups():
+    X, species, _ = gt.load_iris_all()
+    x, _ = landscape.petal_lengths()
+    np.testing.assert_array_equal(x, X[:, 2])
+    setosa = species == "setosa"
+    assert (x[setosa].min(), x[setosa].max()) == (1.0, 1.9)          # "1.0 to 1.9 cm"
+    assert (x[~setosa].min(), x[~setosa].max()) == (3.0, 6.9)        # "3.0 to 6.9 cm"
+    assert "1.0 to 1.9 cm long, the other species' 3.0 to 6.9 cm" in TEXT.replace("\n", " ")
+
+
+def test_the_landscape_has_two_mirror_maxima_and_a_saddle_on_the_diagonal(run):
+    ns, _ = run
+    maxima, saddle, x = ns["maxima"], ns["saddle"], ns["x"]
+    assert len(maxima) == 2 and all(p.kind == "maximum" for p in maxima)
+    np.testing.assert_allclose(maxima[0].means, maxima[1].means[::-1], atol=1e-9)
+    assert maxima[0].mean_log_likelihood == pytest.approx(maxima[1].mean_log_likelihood,
+                                                          abs=1e-12)
+    assert saddle.kind == "saddle" and saddle.means[0] == saddle.means[1] == x.mean()
+    low, high = saddle.hessian_eigenvalues
+    assert low < 0 < high                  # "one negative eigenvalue ... and one positive"
+    assert saddle.mean_log_likelihood < maxima[0].mean_log_likelihood
+    out = printed("x, s = landscape.petal_lengths()")
+    assert out.count("l/N never decreases: True") == len(landscape.START_POINTS) == 4
+
+
+def test_diagonal_starts_stay_and_closer_starts_escape_more_slowly(run):
+    ns, _ = run
+    x, options, saddle = ns["x"], ns["options"], ns["saddle"]
+    on = bound.em_means_path(x, (2.55, 2.55), max_iter=1000, tol=1e-9, **options)
+    np.testing.assert_allclose(on[-1], saddle.means, atol=1e-9)
+    steps = []
+    for offset in (0.2, 0.02, 0.002):
+        path = bound.em_means_path(x, (2.55 + offset, 2.55 - offset), max_iter=1000, tol=1e-9,
+                                   **options)
+        assert np.allclose(path[-1], ns["maxima"][0].means, atol=1e-6) or np.allclose(
+            path[-1], ns["maxima"][1].means, atol=1e-6)
+        steps.append(len(path))
+    assert steps == sorted(steps) and steps[0] < steps[-1]
+
+
+def test_the_spike_and_the_explorer(run):
+    ns, _ = run
+    x, s, top = ns["x"], ns["s"], ns["top"]
+    values, counts = np.unique(x, return_counts=True)
+    assert landscape.SPIKE_AT == 1.4 and counts[values == 1.4][0] == 13 == counts.max()
+    assert "1.4 cm, the\npetal length of 13 flowers" in TEXT or \
+        "1.4 cm, the petal length of 13 flowers" in TEXT.replace("\n", " ")
+    spike = ns["spike"]                                  # the last one printed: 10^-30
+    assert spike.slope == pytest.approx(-13 / (2 * 150)) and spike.height > top
+    assert spike.log_variance_reaching(top) < np.log(s)
+    explorer = run_cells([the_cell("landscape.landscape_explorer()").source], ns)
+    first = explorer.image.value
+    explorer.shrink.value = -30.0
+    assert explorer.image.value != first
+    expected = bound.spike(x, 1.4, weights=(0.5, 0.5), variances=(s * 1e-30, s))
+    assert explorer.drawn["spike"].height == pytest.approx(expected.height, abs=1e-12)
+    assert explorer.drawn["spike"].height > top          # the spike passes the maxima
+
+
 # ----------------------------------------------------------------------------- the rest
 def test_figures_are_titled_labelled_and_stored(run):
     _, per_cell = run
-    assert check_figures_titled_and_labelled(per_cell) == 2
+    assert check_figures_titled_and_labelled(per_cell) == 3   # path, bars, landscape
 
 
 def test_equations_are_5_1_to_5_5_and_cited_in_the_module():
