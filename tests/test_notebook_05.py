@@ -139,7 +139,7 @@ def test_the_path_figure_shows_what_the_prose_says(run):
     touch, new, peak = ns["touch"], ns["new"], ns["peak"]
     assert ts[touch] == 0 and ts[new] == pytest.approx(1, abs=1e-12)
     step = ts[1] - ts[0]
-    assert (ts[0], ts[-1], round(step, 12)) == (-0.5, 1.5, 0.01)
+    assert (ts[0], ts[-1], round(step, 12)) == (-0.5, 1.5, 0.02)
     assert abs(l_path[touch] - L_path[touch]) < 1e-12                # touches at t = 0
     assert abs(ts[peak] - 1) < step / 2                               # peaks at t = 1
     assert np.all(L_path <= l_path + 1e-12)                           # below l everywhere
@@ -152,7 +152,7 @@ def test_the_path_figure_shows_what_the_prose_says(run):
     for line, values in zip(curves, (l_path, L_path, L_next), strict=True):
         np.testing.assert_array_equal(line.get_ydata(), values)
     out = printed('print(f"grid step')
-    assert f"on the grid at t = {ts[peak]:.2f}" in out and "at t = 1.00" in out
+    assert f"on the grid: t = {ts[peak]:.2f}" in out and "grid: t = 1.00" in out
     assert out.count("True") == 3
 
 
