@@ -17,8 +17,10 @@ Modules that the notebooks import by name, not re-exported here: ``gmm_teach.exp
 ``gmm_teach.exercises`` (the checkers), ``gmm_teach.selection``, ``gmm_teach.collapse``,
 ``gmm_teach.optima`` (local optima, degenerate fits), ``gmm_teach.study_figures`` (the
 multi-panel figures of 07 and 09),
-``gmm_teach.figures`` (the core notebooks' multi-panel figures) and ``gmm_teach.calculus``
-(central differences). Equation numbers (n.k) are those of notebook n, as in the notebooks.
+``gmm_teach.figures`` (the core notebooks' multi-panel figures), ``gmm_teach.bound`` and
+``gmm_teach.bound_figures`` (notebook 05: the lower bound along a path, and its figures) and
+``gmm_teach.calculus`` (central differences). Equation numbers (n.k) are those of notebook
+n, as in the notebooks.
 """
 
 from .bound import elbo, posterior_kl
