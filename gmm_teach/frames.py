@@ -14,7 +14,7 @@ the responsibilities of params[0..n_iter-1] are computed once (n_iter + 1 E-step
 
 What a frame shows is a row of panels (gmm_teach.panels): by default the data with
 ellipses and the log-likelihood curve; a notebook passes panels=("data",), ("data",
-"bound") (the lower bound N l = L + KL per half-step, gmm_teach.panels.BoundPanel) or its own
+"bound") (the lower bound ℓ = L + KL per half-step, gmm_teach.panels.BoundPanel) or its own
 panel objects. Frames follow the presenter and dark styles in force when they are made
 (gmm_teach.use_presenter_style(): bigger frames and fonts).
 """

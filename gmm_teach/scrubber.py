@@ -18,7 +18,7 @@ params[i]. The views:
 
 What a frame shows is chosen with panels (gmm_teach.panels), the same option in every view:
 the default is the data and the log-likelihood curve; panels=("data", "bound") puts the
-lower bound beside the data, N l = L(q, theta) + KL per half-step (KL = 0 after every
+lower bound beside the data, ℓ = L(q, theta) + KL per half-step (KL = 0 after every
 E-step, a gap after every M-step), e.g. EMScrubber(trace, panels=("data", "bound")),
 show_em_player(trace, panels=("data", "bound")), save_animation(trace, "em.gif",
 panels=("data", "bound")).
@@ -148,7 +148,7 @@ class EMScrubber:
     Play and the prev/next buttons (and the arrow keys, when no slider has focus) step
     half-steps E, M, E, M, like the kernel-free player; the slider steps iterations and
     the toggle picks the half-step. Options: panels (names from gmm_teach.panels.PANELS,
-    e.g. ("data", "bound") for the lower bound N l = L + KL beside the data), xlabel,
+    e.g. ("data", "bound") for the lower bound ℓ = L + KL beside the data), xlabel,
     ylabel, dpi, size (see render_em_frames) and interval_ms (Play's pause per half-step,
     > 0).
 
