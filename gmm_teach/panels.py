@@ -233,6 +233,9 @@ def half_step_bounds(trace: EMTrace) -> tuple:
     """trace.bound_table() as a tuple (one HalfStepBound (iteration, phase, ℓ, L, KL) per
     half-step, in EM's order), computed once per trace: every frame of the bound panel
     reads it."""
+    if not isinstance(trace, EMTrace):
+        raise TypeError(f"trace must be an EMTrace from run_em, got {type(trace).__name__}. "
+                        "Run trace = gt.run_em(X, init) first.")
     if trace not in _BOUNDS:
         _BOUNDS[trace] = tuple(trace.bound_table())
     return _BOUNDS[trace]

@@ -274,6 +274,8 @@ def test_bad_panel_options_are_named(iris):
         scrubber.em_player_html(iris, panels=True)
     with pytest.raises(TypeError, match=r"panels must be a tuple"):
         scrubber.save_animation(iris, "em.gif", panels={"bound"})
+    with pytest.raises(TypeError, match="trace must be an EMTrace from run_em, got ndarray"):
+        panels.half_step_bounds(np.zeros((3, 2)))
     for history in (-1, 6, 1.5, True, "2"):
         with pytest.raises(ValueError, match=r"history must be a whole number of earlier "
                                              r"half-steps from 0 to 5 \(default 2\)"):
