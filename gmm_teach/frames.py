@@ -14,7 +14,7 @@ the responsibilities of params[0..n_iter-1] are computed once (n_iter + 1 E-step
 
 What a frame shows is a row of panels (gmm_teach.panels): by default the data with
 ellipses and the log-likelihood curve; a notebook passes panels=("data",), ("data",
-"bound") (the lower bound N l = L + KL per half-step, gmm_teach.panels.BoundPanel) or its own
+"bound") (the lower bound ℓ = L + KL per half-step, gmm_teach.panels.BoundPanel) or its own
 panel objects. Frames follow the presenter and dark styles in force when they are made
 (gmm_teach.use_presenter_style(): bigger frames and fonts).
 """
@@ -250,9 +250,11 @@ def render_em_frames(trace: EMTrace, *, panels=None, dpi: float = 90, size=None,
                      xlabel: str | None = None, ylabel: str | None = None) -> EMFrames:
     """Draw every half-step of the trace once (blitted) and return the EMFrames.
 
-    panels: names from gmm_teach.panels.PANELS or panel objects (default: the data and the
-    log-likelihood curve). dpi > 0; size: (width, height) in pixels or "720p", "1080p", ...
-    (default: 900 x 360 px, 1260 x 504 in presenter style). xlabel/ylabel: for the data panel.
+    panels: names from gmm_teach.panels.PANELS ("data", "log_likelihood", "bound") or panel
+    objects (default: the data and the log-likelihood curve); a panel with a caption method
+    adds a line to every frame's caption. dpi > 0; size: (width, height) in pixels or
+    "720p", "1080p", ... (default: 900 x 360 px, 1260 x 504 in presenter style).
+    xlabel/ylabel: for the data panel.
 
     One figure serves every frame: laid out with the first state, its static part
     (axes, ticks, labels, the log-likelihood curve) rendered once; each frame draws only its
@@ -299,8 +301,8 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def em_frames(trace: EMTrace, **options) -> EMFrames:
     """render_em_frames(trace, **options), remembered per trace, options and styles
-    (presenter, dark): the
-    scrubber, the player and the exports of one notebook share one rendering."""
+    (presenter, dark): the scrubber, the player and the exports of one notebook share one
+    rendering."""
     check_trace(trace)
     key = (is_presenter_style(), is_dark_style(), repr(sorted(options.items())))
     per_trace = _CACHE.setdefault(trace, {})

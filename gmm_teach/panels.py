@@ -230,9 +230,12 @@ GAP_COLOR = MARKER_COLOR  # KL: the vermillion of "where EM is now" on the log-l
 
 
 def half_step_bounds(trace: EMTrace) -> tuple:
-    """trace.bound_table() as a tuple (one HalfStepBound (iteration, phase, N l, L, KL) per
+    """trace.bound_table() as a tuple (one HalfStepBound (iteration, phase, ℓ, L, KL) per
     half-step, in EM's order), computed once per trace: every frame of the bound panel
     reads it."""
+    if not isinstance(trace, EMTrace):
+        raise TypeError(f"trace must be an EMTrace from run_em, got {type(trace).__name__}. "
+                        "Run trace = gt.run_em(X, init) first.")
     if trace not in _BOUNDS:
         _BOUNDS[trace] = tuple(trace.bound_table())
     return _BOUNDS[trace]
@@ -254,21 +257,78 @@ def _kl_text(kl: float) -> str:
     return "0" if kl == 0 else f"{kl:.3g}"
 
 
+def _position(state: HalfStep) -> int:
+    """Where the half-step stands in EM's order (1, E), (1, M), (2, E), ...: 0, 1, 2, ..."""
+    return 2 * (state.iteration - 1) + (state.phase == "M")
+
+
+_HALF = 0.28  # half a column's width, in slots
+
+
+def _zoom(ax, bottom: float, top: float) -> None:
+    """The frame's y-range, with a power of ten in the y-label when the ticks need one."""
+    ax.set_ylim(bottom, top)
+    largest = max(abs(bottom), abs(top))
+    exponent = int(np.floor(np.log10(largest))) if largest > 0 else 0
+    exponent = exponent if (exponent >= 4 or exponent <= -3) else 0
+    ax.yaxis.get_major_formatter().exponent = exponent
+    unit = "nats" if exponent == 0 else f"$10^{{{exponent}}}$ nats"
+    ax.set_ylabel(f"{unit}, relative to $\\ell$\nbefore this half-step")
+
+
+def _column(ax, slot: float, bound, reference: float, bottom: float, current: bool) -> dict:
+    """One half-step's column: grey from the bottom up to L, the gap KL on top (if any), a
+    cap at ℓ; levels relative to `reference`. Earlier half-steps are drawn faded."""
+    foreground = mpl.rcParams["text.color"]
+    n_ll, elbo = bound.n_log_likelihood - reference, bound.elbo - reference
+    alpha = 1.0 if current else 0.45
+    column = ax.add_patch(Rectangle((slot - _HALF, bottom), 2 * _HALF, max(elbo - bottom, 0.0),
+                                    facecolor=BOUND_FILL, alpha=alpha, zorder=2,
+                                    edgecolor=foreground if current else "none"))
+    gap = None
+    if bound.posterior_kl > 0:
+        gap = ax.add_patch(Rectangle((slot - _HALF, elbo), 2 * _HALF, n_ll - elbo,
+                                     facecolor=GAP_COLOR, edgecolor=GAP_COLOR,
+                                     alpha=0.55 * alpha, zorder=2))
+    (cap,) = ax.plot([slot - _HALF, slot + _HALF], [n_ll, n_ll], color=foreground, alpha=alpha,
+                     solid_capstyle="butt", zorder=3,
+                     linewidth=(2.2 if current else 1.3) * mpl.rcParams["lines.linewidth"])
+    return {"column": column, "gap": gap, "cap": cap, "n_ll": n_ll, "elbo": elbo,
+            "artists": [column, cap] if gap is None else [column, gap, cap]}
+
+
+def _label_now(ax, slot: float, bound, n_ll: float, elbo: float, height: float) -> list:
+    """Name the current column's parts ("l", "KL", "L"; "l = L" when they touch) and say
+    in the title what the half-step did to the gap."""
+    size = mpl.rcParams["legend.fontsize"] if is_presenter_style() else 9.5
+    if bound.posterior_kl == 0:
+        ax.set_title("KL = 0: bound touches")
+        return [ax.text(slot, n_ll + 0.03 * height, "$\\ell = \\mathcal{L}$", ha="center",
+                        va="bottom", fontsize=size, zorder=5)]
+    ax.set_title(f"gap KL = {_kl_text(bound.posterior_kl)}")
+    x = slot + _HALF + 0.07
+    return [ax.text(x, n_ll, "$\\ell$", va="bottom", fontsize=size, zorder=5),
+            ax.text(x, elbo, "$\\mathcal{L}$", va="top", fontsize=size, zorder=5),
+            ax.text(x, 0.5 * (n_ll + elbo), "KL", va="center", color=GAP_COLOR, fontsize=size,
+                    fontweight="bold", zorder=5)]
+
+
 @dataclass(frozen=True)
 class BoundPanel:
-    """Why EM climbs, per half-step: N l = L(q, theta) + KL(q || posterior) (gmm_teach.bound).
+    """Why EM climbs, per half-step: ℓ = L(q, theta) + KL(q || posterior) (gmm_teach.bound).
 
     One column per half-step for the current half-step and the `history` before it (oldest
     left, now right): grey up to the lower bound L, the gap KL on top in vermillion, capped
-    by a line at N l, the total log-likelihood; lines join the N l and the L levels from
-    column to column. After an E-step the gap is 0 and the column reads "N l = L" (the bound
-    touches); after an M-step both rose and a gap opens; the next E-step closes it.
+    by a line at ℓ, the total log-likelihood (4.1) (N times the mean (4.6), the trace's
+    HalfStepBound.n_log_likelihood); lines join the ℓ and the L levels from column to
+    column. After an E-step the gap is 0 and the column reads "ℓ = L" (the bound touches);
+    after an M-step both rose and a gap opens; the next E-step closes it.
 
-    The scale: N l can rise by thousands of nats in the first iteration and by hundredths
+    The scale: ℓ can rise by thousands of nats in the first iteration and by hundredths
     near the end, so no fixed axis shows every gap. The panel zooms instead: each frame's
-    y-range holds just the columns shown, and the y-axis counts nats relative to N l before
+    y-range holds just the columns shown, and the y-axis counts nats relative to ℓ before
     the current half-step (0 = where EM stood one half-step ago; a rise reads +0.5 or +1.3
-    whatever the totals are). A student sees at once whether N l and L went up and how much
+    whatever the totals are). A student sees at once whether ℓ and L went up and how much
     of the rise the gap is; the exact totals are in the title and the caption.
     """
 
@@ -301,10 +361,10 @@ class BoundPanel:
         return {"overlay": [ax.xaxis, ax.yaxis, *ax.spines.values()]}
 
     def window(self, trace: EMTrace, state: HalfStep) -> tuple[list, float, tuple]:
-        """(positions in the trace's half-steps shown, oldest first; the reference N l;
+        """(positions in the trace's half-steps shown, oldest first; the reference ℓ;
         (ymin, ymax) of the zoom) for the half-step `state`."""
         table = half_step_bounds(trace)
-        now = 2 * (state.iteration - 1) + (state.phase == "M")
+        now = _position(state)
         shown = list(range(max(0, now - self.history), now + 1))
         reference = table[max(now - 1, 0)].n_log_likelihood
         low = min(table[j].elbo for j in shown) - reference
@@ -316,76 +376,42 @@ class BoundPanel:
         return shown, reference, (low - 0.15 * span, high + 0.25 * span)
 
     def draw(self, ax, trace: EMTrace, state: HalfStep, marks: dict) -> dict:
-        presenter = is_presenter_style()
         table = half_step_bounds(trace)
         shown, reference, (bottom, top) = self.window(trace, state)
-        ax.set_ylim(bottom, top)
-        largest = max(abs(bottom), abs(top))
-        exponent = int(np.floor(np.log10(largest))) if largest > 0 else 0
-        exponent = exponent if (exponent >= 4 or exponent <= -3) else 0
-        ax.yaxis.get_major_formatter().exponent = exponent
-        unit = "nats" if exponent == 0 else f"$10^{{{exponent}}}$ nats"
-        ax.set_ylabel(f"{unit}, relative to $N\\ell$\nbefore this half-step")
+        _zoom(ax, bottom, top)
         slots = np.arange(len(shown)) + (self.history + 1 - len(shown))  # now: rightmost
+        parts = [_column(ax, slot, table[j], reference, bottom, current=(j == shown[-1]))
+                 for slot, j in zip(slots, shown, strict=True)]
+        levels = np.array([[part["n_ll"], part["elbo"]] for part in parts])
+        # the history: ℓ and L as staircases through the columns, one step per half-step
+        edges = np.column_stack([slots - _HALF, slots + _HALF]).ravel()
         foreground = mpl.rcParams["text.color"]
-        half = 0.28
-        columns, gaps, caps = [], [], []
-        levels, lower = [], []
-        for slot, j in zip(slots, shown, strict=True):
-            bound = table[j]
-            n_ll, elbo = bound.n_log_likelihood - reference, bound.elbo - reference
-            current = j == shown[-1]
-            alpha = 1.0 if current else 0.45
-            columns.append(ax.add_patch(Rectangle(
-                (slot - half, bottom), 2 * half, max(elbo - bottom, 0.0), facecolor=BOUND_FILL,
-                edgecolor=foreground if current else "none", alpha=alpha, zorder=2)))
-            if bound.posterior_kl > 0:
-                gaps.append(ax.add_patch(Rectangle(
-                    (slot - half, elbo), 2 * half, n_ll - elbo, facecolor=GAP_COLOR,
-                    edgecolor=GAP_COLOR, alpha=0.55 * alpha, zorder=2)))
-            (cap,) = ax.plot([slot - half, slot + half], [n_ll, n_ll], color=foreground,
-                             alpha=alpha, solid_capstyle="butt", zorder=3,
-                             linewidth=(2.2 if current else 1.3) * mpl.rcParams["lines.linewidth"])
-            caps.append(cap)
-            levels.append(n_ll)
-            lower.append(elbo)
-        # the history: N l and L as staircases through the columns, one step per half-step
-        edges = np.column_stack([slots - half, slots + half]).ravel()
-        (n_ll_line,) = ax.plot(edges, np.repeat(levels, 2), color=foreground, zorder=4,
-                               linewidth=0.8 * mpl.rcParams["lines.linewidth"])
-        (elbo_line,) = ax.plot(edges, np.repeat(lower, 2), color=foreground, linestyle="--",
-                               linewidth=0.8 * mpl.rcParams["lines.linewidth"], zorder=4)
-        (zero,) = ax.plot(ax.get_xlim(), [0, 0], color=foreground, linestyle=":",
-                          linewidth=0.6 * mpl.rcParams["lines.linewidth"], zorder=1.5)
+        thin = 0.8 * mpl.rcParams["lines.linewidth"]
+        (n_ll_line,) = ax.plot(edges, np.repeat(levels[:, 0], 2), color=foreground,
+                               linewidth=thin, zorder=4)
+        (elbo_line,) = ax.plot(edges, np.repeat(levels[:, 1], 2), color=foreground,
+                               linestyle="--", linewidth=thin, zorder=4)
+        (zero,) = ax.plot(ax.get_xlim(), [0, 0], color=foreground, linestyle=":",  # ℓ before
+                          linewidth=0.75 * thin, zorder=1.5)
         bound = table[shown[-1]]
-        n_ll, elbo = levels[-1], lower[-1]
-        x = slots[-1] + half + 0.07
-        size = mpl.rcParams["legend.fontsize"] if presenter else 9.5
-        if bound.posterior_kl > 0:
-            labels = [ax.text(x, n_ll, "$N\\ell$", va="bottom", fontsize=size, zorder=5),
-                      ax.text(x, elbo, "$\\mathcal{L}$", va="top", fontsize=size, zorder=5),
-                      ax.text(x, 0.5 * (n_ll + elbo), "KL", va="center", color=GAP_COLOR,
-                              fontsize=size, fontweight="bold", zorder=5)]
-            ax.set_title(f"gap KL = {_kl_text(bound.posterior_kl)}")
-        else:
-            labels = [ax.text(slots[-1], n_ll + 0.03 * (top - bottom), "$N\\ell = \\mathcal{L}$",
-                              ha="center", va="bottom", fontsize=size, zorder=5)]
-            ax.set_title("KL = 0: bound touches")
+        labels = _label_now(ax, slots[-1], bound, *levels[-1], top - bottom)
         ax.set_xticks(slots, [f"{table[j].iteration} {table[j].phase}"
                               + ("\n(now)" if j == shown[-1] else "") for j in shown])
+        drawn = [artist for part in parts for artist in part["artists"]]
         return {"bound": bound, "reference": reference, "shown": [table[j] for j in shown],
-                "columns": columns, "gaps": gaps, "caps": caps, "n_ll_line": n_ll_line,
+                "columns": [part["column"] for part in parts],
+                "gaps": [part["gap"] for part in parts if part["gap"] is not None],
+                "caps": [part["cap"] for part in parts], "n_ll_line": n_ll_line,
                 "elbo_line": elbo_line, "bound_labels": labels, "title": ax.title,
-                "artists": [*columns, *gaps, *caps, n_ll_line, elbo_line, zero, *labels]}
+                "artists": [*drawn, n_ll_line, elbo_line, zero, *labels]}
 
     def caption(self, trace: EMTrace, state: HalfStep) -> str:
-        """N l = L + KL at this half-step, in nats (totals over the N points), 3 decimals."""
-        position = 2 * (state.iteration - 1) + (state.phase == "M")
-        bound = half_step_bounds(trace)[position]
+        """ℓ = L + KL at this half-step, in nats (totals over the N points), 3 decimals."""
+        bound = half_step_bounds(trace)[_position(state)]
         kl = bound.posterior_kl
         why = ("the E-step made q the posterior: KL = 0, the bound touches" if kl == 0 else
-               "the M-step raised L; N&#8467; rose more, by the gap KL &gt; 0")
-        return (f"N&#8467; = L + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + "
+               "the M-step raised &#8466;; &#8467; rose more, by the gap KL &gt; 0")
+        return (f"&#8467; = &#8466; + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + "
                 f"{_kl_text(kl)} (totals over the N = {trace.X.shape[0]} "
                 f"points, nats); {why}.")
 

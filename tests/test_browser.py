@@ -714,13 +714,13 @@ def _bound_lines() -> dict:
     for bound in trace.bound_table():
         kl = "0" if bound.posterior_kl == 0 else f"{bound.posterior_kl:.3g}"
         lines[(bound.iteration, bound.phase)] = (
-            f"N\u2113 = L + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + {kl} ")
+            f"\u2113 = \u2112 + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + {kl} ")
     return lines
 
 
 def test_the_bound_scrubber_steps_e_m_e_m_with_the_keys(live_page):
     """Arrow keys step the scrubber with the lower-bound panel half-step by half-step; every
-    press brings a new picture and the caption's N l = L + KL of that half-step, with
+    press brings a new picture and the caption's ℓ = L + KL of that half-step, with
     KL = 0 after every E-step."""
     page, _ = live_page
     scrub = page.locator(BOUND_SCRUBBER)

@@ -1,4 +1,4 @@
-"""gmm_teach.panels.BoundPanel: the lower bound N l = L + KL per half-step, as one more panel
+"""gmm_teach.panels.BoundPanel: the lower bound ℓ = L + KL per half-step, as one more panel
 of the EM frames, so the scrubber, the player and the animation show it through the panel
 mechanism (issue 11, item 3)."""
 
@@ -27,7 +27,7 @@ def iris():
 
 @pytest.fixture(scope="module")
 def far():
-    """A start from data points whose N l is about -5.7e7, then -249, ..., -221: the scale
+    """A start from data points whose ℓ is about -5.7e7, then -249, ..., -221: the scale
     problem at its worst (13 iterations)."""
     X, _ = gt.load_iris_sepal()
     trace = gt.run_em(X, gt.initial_params(X, 3, method="random_from_data", random_state=0))
@@ -60,7 +60,7 @@ def test_every_half_step_draws_the_traces_numbers(which, request):
         assert bound.n_log_likelihood == pytest.approx(
             trace.X.shape[0] * trace.half_step(iteration, phase).mean_log_likelihood,
             rel=1e-12)
-        # the current column: grey up to L, capped at N l (relative to the reference)
+        # the current column: grey up to L, capped at ℓ (relative to the reference)
         reference = art["reference"]
         previous = trace.bound_table()[max(position - 1, 0)].n_log_likelihood
         assert reference == previous
@@ -68,14 +68,16 @@ def test_every_half_step_draws_the_traces_numbers(which, request):
         np.testing.assert_allclose(cap, bound.n_log_likelihood - reference,
                                    atol=1e-9 * abs(reference))
         column = art["columns"][-1]
+        # a gap on every M-step column shown (KL > 0), none on an E-step's (KL = 0)
+        assert len(art["gaps"]) == sum(shown.phase == "M" for shown in art["shown"])
         assert column.get_y() + column.get_height() == pytest.approx(
             bound.elbo - reference, abs=1e-9 * abs(reference))
         if phase == "E":  # the E-step makes q the posterior: no gap, and the panel says so
             assert bound.posterior_kl == 0
-            assert art["gaps"] == [] or art["gaps"][-1] is not art["columns"][-1]
+            assert column.get_x() not in [gap.get_x() for gap in art["gaps"]]
             assert art["axes"][1].get_title() == "KL = 0: bound touches"
             assert [t.get_text() for t in art["bound_labels"]] == [
-                "$N\\ell = \\mathcal{L}$"]
+                "$\\ell = \\mathcal{L}$"]
         else:
             assert bound.posterior_kl > 0
             gap = art["gaps"][-1]
@@ -91,8 +93,8 @@ def plt_close(art):
 
 
 def test_e_frames_show_the_gap_close_m_frames_show_both_rise(iris):
-    """Scrubbing E, M, E, M: after an M-step both N l and L stand higher than one half-step
-    before and a gap opens; the next E-step leaves N l and closes the gap from below."""
+    """Scrubbing E, M, E, M: after an M-step both ℓ and L stand higher than one half-step
+    before and a gap opens; the next E-step leaves ℓ and closes the gap from below."""
     for iteration, phase in half_steps(iris)[1:]:
         _, art = drawn(iris, iteration, phase)
         before, now = art["shown"][-2], art["shown"][-1]
@@ -108,7 +110,7 @@ def test_e_frames_show_the_gap_close_m_frames_show_both_rise(iris):
 
 def test_the_zoom_keeps_every_gap_visible(iris, far):
     """Whatever the totals, the current gap after an M-step fills a visible share of the
-    panel's height (the y-range is the columns shown), and N l before sits at 0."""
+    panel's height (the y-range is the columns shown), and ℓ before sits at 0."""
     shares = []
     for trace in (iris, far):
         for iteration, phase in half_steps(trace)[2:]:  # (1, E), (1, M): no zoom can help
@@ -125,7 +127,7 @@ def test_the_zoom_keeps_every_gap_visible(iris, far):
 def test_axes_are_labelled_and_the_history_is_the_recent_half_steps(iris):
     _, art = drawn(iris, 3, "M")
     ax = art["axes"][1]
-    assert ax.get_ylabel() == "nats, relative to $N\\ell$\nbefore this half-step"
+    assert ax.get_ylabel() == "nats, relative to $\\ell$\nbefore this half-step"
     assert ax.get_xlabel() == "half-step (iteration, E or M)"
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels == ["2 M", "3 E", "3 M\n(now)"]
@@ -141,7 +143,7 @@ def test_axes_are_labelled_and_the_history_is_the_recent_half_steps(iris):
 
 
 def test_huge_ranges_name_their_power_of_ten(far):
-    _, art = drawn(far, 2, "E")  # N l rose from -5.7e7 to -249
+    _, art = drawn(far, 2, "E")  # ℓ rose from -5.7e7 to -249
     ax = art["axes"][1]
     assert ax.get_ylabel().startswith("$10^{7}$ nats, relative to")
     ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
@@ -205,7 +207,7 @@ def test_dark_style_draws_light_lines_and_is_cached_apart(iris):
 # ----------------------------------------------------------------------------- the views
 def caption_line(bound, n):
     kl = "0" if bound.posterior_kl == 0 else f"{bound.posterior_kl:.3g}"
-    return (f"N&#8467; = L + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + {kl} "
+    return (f"&#8467; = &#8466; + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + {kl} "
             f"(totals over the N = {n} points, nats)")
 
 
@@ -236,7 +238,7 @@ def test_scrubbing_swaps_to_the_bound_of_each_half_step(iris, monkeypatch):
     again = scrubber.EMScrubber(iris, panels=BOUND, dpi=55)
     assert again.frames is scrub.frames and len(calls) == 2 * iris.n_iter + 1
     plain = scrubber.EMScrubber(iris, dpi=55)
-    assert plain.frames is not scrub.frames and "L + KL" not in plain.caption.value
+    assert plain.frames is not scrub.frames and "+ KL" not in plain.caption.value
 
 
 def test_the_player_carries_the_bound_frames(iris):
@@ -272,6 +274,8 @@ def test_bad_panel_options_are_named(iris):
         scrubber.em_player_html(iris, panels=True)
     with pytest.raises(TypeError, match=r"panels must be a tuple"):
         scrubber.save_animation(iris, "em.gif", panels={"bound"})
+    with pytest.raises(TypeError, match="trace must be an EMTrace from run_em, got ndarray"):
+        panels.half_step_bounds(np.zeros((3, 2)))
     for history in (-1, 6, 1.5, True, "2"):
         with pytest.raises(ValueError, match=r"history must be a whole number of earlier "
                                              r"half-steps from 0 to 5 \(default 2\)"):
