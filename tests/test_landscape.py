@@ -16,8 +16,12 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from PIL import Image
 from scipy import optimize
+from test_properties import PROFILE
 
 import gmm_teach as gt
 from gmm_teach import bound, landscape
@@ -138,6 +142,26 @@ def test_the_diagonal_is_a_line_em_never_leaves(name):
         assert np.array_equal(path[:, 0], path[:, 1])              # exactly, every step
         assert path[-1, 0] == pytest.approx(x.mean(), rel=1e-12)   # the saddle, in one step
         assert len(path) <= 3
+
+
+samples = arrays(float, st.integers(2, 40),
+                 elements=st.floats(-50, 50, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=40, **PROFILE)
+@given(x=samples, log_s=st.floats(-3, 3), start=st.floats(-60, 60),
+       mu=st.tuples(st.floats(-60, 60), st.floats(-60, 60)))
+def test_property_symmetry_and_the_diagonal(x, log_s, start, mu):
+    """For any sample and variance: l(a, b) = l(b, a), and EM started on the diagonal stays
+    on it exactly, at the sample mean after one step."""
+    s = float(np.exp(log_s))
+    options = dict(weights=EQUAL, variances=(s, s))
+    a = bound.log_likelihood_grid(x, [mu[0]], [mu[1]], **options)[0, 0]
+    b = bound.log_likelihood_grid(x, [mu[1]], [mu[0]], **options)[0, 0]
+    assert a == pytest.approx(b, rel=1e-14, abs=1e-300)
+    path = bound.em_means_path(x, (start, start), max_iter=5, **options)
+    assert np.array_equal(path[:, 0], path[:, 1])
+    assert path[1, 0] == pytest.approx(x.mean(), rel=1e-12, abs=1e-12 * np.abs(x).max())
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -291,6 +315,30 @@ def test_plot_landscape_draws_the_computed_points(petals):
     plt.close(fig)
 
 
+def test_draw_landscape_without_interchangeable_components_draws_no_saddle(petals):
+    x, s = petals
+    fig, ax = plt.subplots()
+    drawn = landscape.draw_landscape(ax, x, variances=(s, s), weights=(0.3, 0.7))
+    assert drawn["saddle"] is None and "saddle" not in drawn["caption"]
+    assert not [line for line in ax.lines if line.get_marker() == "X"]
+    expected = bound.landscape_maxima(x, landscape.START_POINTS, weights=(0.3, 0.7),
+                                      variances=(s, s))
+    np.testing.assert_allclose([p.means for p in drawn["maxima"]],
+                               [p.means for p in expected], rtol=0, atol=1e-9)
+    assert not np.allclose(drawn["grid"], drawn["grid"].T)        # no mirror any more
+    levels = drawn["contour"].levels
+    top = max(p.mean_log_likelihood for p in expected)
+    assert levels[0] <= top - 5 and levels[-1] >= top + 1.5 and np.allclose(np.diff(levels),
+                                                                             0.25)
+    with pytest.raises(ValueError, match="variances must be two numbers"):
+        landscape.draw_landscape(ax, x, variances=s)
+    with pytest.raises(ValueError, match="mu_values must be a non-empty 1-D array"):
+        landscape.draw_landscape(ax, x, variances=(s, s), mu_values=[[1.0, 2.0]])
+    with pytest.raises(TypeError, match="variance must be a finite number"):
+        landscape.plot_landscape(x, float("nan"))
+    plt.close(fig)
+
+
 # ----------------------------------------------------------------------------- the explorer
 @pytest.fixture(scope="module")
 def explorer():
@@ -364,15 +412,17 @@ def test_updates_blit_and_are_fast(petals, monkeypatch):
     explorer = landscape.landscape_explorer()
     full_draws = []
     monkeypatch.setattr(explorer.canvas, "draw", lambda *a, **k: full_draws.append(1))
-    durations = []
+    durations, cpu = [], []
     for shrink in np.arange(-0.5, -10.5, -0.5):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         explorer.shrink.value = float(shrink)
         durations.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     assert full_draws == []
     assert explorer.drawings == 1 + len(durations)
     print(f"\nlandscape explorer: median redraw {statistics.median(durations) * 1000:.0f} ms "
-          f"(max {max(durations) * 1000:.0f} ms) over {len(durations)} slider steps")
+          f"(max {max(durations) * 1000:.0f} ms), CPU {statistics.median(cpu) * 1000:.0f} ms, "
+          f"over {len(durations)} slider steps")
 
 
 def test_presenter_explorer_fits_a_1280_by_720_screen():
