@@ -307,8 +307,8 @@ def test_plot_landscape_draws_the_computed_points(petals):
     np.testing.assert_allclose(sorted(map(tuple, stars)),
                                sorted(tuple(p.means) for p in maxima), rtol=0, atol=1e-12)
     np.testing.assert_allclose(crosses, [saddle.means], rtol=0, atol=1e-12)
-    assert ax.get_xlabel() == "μ₁, mean of component 1 (cm)"
-    assert ax.get_ylabel() == "μ₂, mean of component 2 (cm)"
+    assert ax.get_xlabel() == "μ₁, component 1 (cm)"
+    assert ax.get_ylabel() == "μ₂, component 2 (cm)"
     assert ax.xaxis.label.get_color() == gt.component_color(0)
     assert ax.yaxis.label.get_color() == gt.component_color(1)
     assert "mean log-likelihood" in fig.axes[1].get_ylabel()      # the colour bar
@@ -366,7 +366,7 @@ def test_the_explorer_draws_what_bound_computes(explorer, petals):
         np.testing.assert_allclose(triangles, [(spike.at, spike.mu_2)])
         marker = [line.get_xydata()[0] for line in ax_spike.lines if line.get_marker() == "^"]
         np.testing.assert_allclose(marker, [(shrink, spike.height)])
-        assert f"l at the spike: {spike.height:.4f}" in ax_spike.get_title()
+        assert ax_spike.get_title() == f"l at the spike: {spike.height:.4f}"
         ends = [path[-1] for path in drawn["paths"]]
         for point in drawn["maxima"]:
             assert point.kind == "maximum"
