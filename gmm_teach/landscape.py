@@ -27,6 +27,7 @@ from __future__ import annotations
 import numbers
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
@@ -54,8 +55,8 @@ __all__ = [
 ]
 
 #: EM's starts (mu_1, mu_2) in cm: below and above the diagonal, on it, and just off it; each
-#: 0.05 cm from the nearest petal length (measured to 0.1 cm), so that a thin component 1 does
-#: not start on a spike.
+#: mean at least 0.05 cm from every petal length (measured to 0.1 cm), so that a thin
+#: component 1 does not start on a spike.
 START_POINTS = ((6.55, 1.05), (1.05, 2.65), (2.55, 2.55), (2.75, 2.45))
 #: The spike's place: 1.4 cm, the petal length 13 flowers share (as many as 1.5 cm; no value
 #: is shared by more), so its spike grows 13 times faster than a single flower's.
@@ -109,8 +110,18 @@ def _check_start_points(starts) -> np.ndarray:
     return starts
 
 
+def _check_spike_at(x: np.ndarray, spike_at) -> float:
+    if isinstance(spike_at, bool) or not isinstance(spike_at, numbers.Real):
+        raise TypeError(f"spike_at must be a number, a value of x, got {spike_at!r}.")
+    if not np.any(x == spike_at):
+        nearest = x[np.argmin(np.abs(x - spike_at))]
+        raise ValueError(f"spike_at must be a value of x (a spike sits on a sample), got "
+                         f"{spike_at!r}; the nearest value is {nearest:g}.")
+    return float(spike_at)
+
+
 def _norm(levels: np.ndarray) -> tuple[BoundaryNorm, object]:
-    cmap = plt.get_cmap("viridis")
+    cmap = mpl.colormaps["viridis"]
     return BoundaryNorm(levels, cmap.N, extend="both"), cmap
 
 
@@ -170,6 +181,7 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
     """
     x = bound._one_feature(x)
     starts = _check_start_points(starts)
+    spike_at = None if spike_at is None else _check_spike_at(x, spike_at)
     values = mean_axis(spike_at) if mu_values is None else bound._grid_axis(mu_values,
                                                                            "mu_values")
     options = {"weights": weights, "variances": variances}
@@ -318,7 +330,7 @@ def landscape_explorer(x=None, variance: float | None = None, *, spike_at: float
     x = bound._one_feature(x)
     variance = _positive(variance, "variance")
     starts = _check_start_points(starts)
-    bound.spike(x, spike_at, weights=(0.5, 0.5), variances=(variance, variance))  # checks
+    spike_at = _check_spike_at(x, spike_at)
     lo, hi, step = SHRINK_RANGE
     shrinks = np.arange(lo, hi + step / 2, step)
     values = mean_axis(spike_at)

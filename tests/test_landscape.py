@@ -64,6 +64,15 @@ def test_petal_lengths_and_the_pooled_variance(petals):
     pooled = (50 * x[setosa].var() + 100 * x[~setosa].var()) / 150
     assert s == pytest.approx(pooled, rel=1e-12)
     assert s < x.var()                                           # so the diagonal is a saddle
+    values, counts = np.unique(x, return_counts=True)
+    assert counts.max() == np.sum(x == landscape.SPIKE_AT) == 13  # no value shared by more
+    # the grid and the starts keep 0.025 and 0.05 cm away from every petal length
+    grid = landscape.mean_axis()
+    assert np.abs(grid[:, None] - values).min() >= 0.025 - 1e-9
+    assert np.array_equal(landscape.mean_axis(landscape.SPIKE_AT),
+                          np.sort(np.append(grid, landscape.SPIKE_AT)))
+    starts = np.array(landscape.START_POINTS)
+    assert np.abs(starts[..., None] - values).min() >= 0.05 - 1e-9
 
 
 # ----------------------------------------------------------------------------- symmetry
@@ -284,7 +293,9 @@ def test_bad_landscape_arguments_are_named(petals):
          r"shrink must be a multiple of 0.5 in \[-30, 0\]"),
         (lambda: landscape.landscape_explorer(shrink=-40.0), ValueError, "shrink must be"),
         (lambda: landscape.landscape_explorer(spike_at=2.5), ValueError,
-         "at must be a value of the sample"),
+         "spike_at must be a value of x .* got 2.5; the nearest value is 3"),
+        (lambda: landscape.landscape_explorer(spike_at="1.4"), TypeError,
+         "spike_at must be a number"),
         (lambda: landscape.landscape_explorer(starts=[1.0, 2.0]), ValueError,
          r"starts must be pairs"),
         (lambda: landscape.plot_landscape(np.zeros((5, 2))), ValueError,
