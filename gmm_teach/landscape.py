@@ -168,9 +168,10 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
                    spike_at: float | None = None, mu_values=None, levels=None,
                    static: bool = True) -> dict:
     """Filled contours of l(mu_1, mu_2) (gmm_teach.bound.log_likelihood_grid), EM's paths
-    from the starts (em_means_path, means only), the maxima they reach (a Newton step
+    from the starts (em_means_path, means only), the maxima they reach (Newton's method
     confirms each, bound.stationary_point), the saddle on the diagonal when the components
-    are interchangeable (bound.diagonal_saddle), and the spike at mu_1 = spike_at.
+    are interchangeable (bound.diagonal_saddle), and the spike at mu_1 = spike_at (a value
+    of x; its ridge is drawn when mu_values holds it, as mean_axis(spike_at) does).
 
     x: (N,) data; variances: (s_1, s_2); weights: (pi_1, pi_2); starts: (S, 2);
     mu_values: the grid of means (default mean_axis(spike_at)); levels: the colour levels
@@ -207,8 +208,9 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
     norm, cmap = _norm(np.asarray(levels, float))
     contour = ax.contourf(values, values, grid, levels=levels, cmap=cmap, norm=norm,
                           extend="both", zorder=1)
-    if found is not None:   # the ridge mu_1 = spike_at, 5 points wide (in truth ~ sqrt(s_1))
-        column = grid[:, int(np.searchsorted(values, found.at))]
+    if found is not None and np.any(values == found.at):
+        # the ridge mu_1 = spike_at, drawn 3 points wide (in truth about sqrt(s_1) wide)
+        column = grid[:, int(np.flatnonzero(values == found.at)[0])]
         ax.scatter(np.full_like(values, found.at), values, c=column, cmap=cmap, norm=norm,
                    marker="s", s=9, linewidths=0, zorder=2)
     for path in paths:
