@@ -323,6 +323,12 @@ def test_plot_landscape_draws_the_computed_points(petals):
     assert ax.xaxis.label.get_color() == gt.component_color(0)
     assert ax.yaxis.label.get_color() == gt.component_color(1)
     assert "mean log-likelihood" in fig.axes[1].get_ylabel()      # the colour bar
+    # every path ends at a maximum, but the one started on the diagonal: at the saddle
+    options = dict(weights=EQUAL, variances=(s, s))
+    for start in landscape.START_POINTS:
+        end = bound.em_means_path(x, start, max_iter=1000, tol=1e-9, **options)[-1]
+        targets = [saddle] if start[0] == start[1] else maxima
+        assert min(np.abs(end - p.means).max() for p in targets) < 1e-6, start
     plt.close(fig)
 
 
