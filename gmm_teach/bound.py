@@ -14,7 +14,11 @@ as much as L does. Both sums run over the samples (totals, not means).
 Also here: the computations behind the pictures of that argument. bound_along_path evaluates
 l and L(q_old, .) / N along a path from theta_old to theta_new; log_likelihood_grid and
 em_means_path give the landscape l(mu_1, mu_2) of a two-component 1-D mixture and EM's path
-on it. Everything is in log space, through the engine's weighted log-densities (gmm_teach.em).
+on it; log_likelihood_gradient and log_likelihood_hessian its derivatives over the means;
+stationary_point, landscape_maxima and diagonal_saddle its maxima and saddle; spike the
+height of l where a component of shrinking variance sits on a sample (gmm_teach.landscape
+draws them). Everything is in log space, through the engine's weighted log-densities
+(gmm_teach.em).
 """
 
 from __future__ import annotations

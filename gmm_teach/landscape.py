@@ -27,6 +27,7 @@ from __future__ import annotations
 import numbers
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib import patheffects
@@ -40,7 +41,7 @@ from . import bound
 from ._checks import as_float_array, check_finite
 from .data import load_iris_all
 from .explorers import Explorer, _figsize
-from .style import component_color
+from .style import component_color, is_presenter_style
 
 __all__ = [
     "START_POINTS",
@@ -54,8 +55,8 @@ __all__ = [
 ]
 
 #: EM's starts (mu_1, mu_2) in cm: below and above the diagonal, on it, and just off it; each
-#: 0.05 cm from the nearest petal length (measured to 0.1 cm), so that a thin component 1 does
-#: not start on a spike.
+#: mean at least 0.05 cm from every petal length (measured to 0.1 cm), so that a thin
+#: component 1 does not start on a spike.
 START_POINTS = ((6.55, 1.05), (1.05, 2.65), (2.55, 2.55), (2.75, 2.45))
 #: The spike's place: 1.4 cm, the petal length 13 flowers share (as many as 1.5 cm; no value
 #: is shared by more), so its spike grows 13 times faster than a single flower's.
@@ -109,8 +110,18 @@ def _check_start_points(starts) -> np.ndarray:
     return starts
 
 
+def _check_spike_at(x: np.ndarray, spike_at) -> float:
+    if isinstance(spike_at, bool) or not isinstance(spike_at, numbers.Real):
+        raise TypeError(f"spike_at must be a number, a value of x, got {spike_at!r}.")
+    if not np.any(x == spike_at):
+        nearest = x[np.argmin(np.abs(x - spike_at))]
+        raise ValueError(f"spike_at must be a value of x (a spike sits on a sample), got "
+                         f"{spike_at!r}; the nearest value is {nearest:g}.")
+    return float(spike_at)
+
+
 def _norm(levels: np.ndarray) -> tuple[BoundaryNorm, object]:
-    cmap = plt.get_cmap("viridis")
+    cmap = mpl.colormaps["viridis"]
     return BoundaryNorm(levels, cmap.N, extend="both"), cmap
 
 
@@ -120,8 +131,8 @@ def _label_axes(ax: Axes, values: np.ndarray) -> None:
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
-    ax.set_xlabel("μ₁, mean of component 1 (cm)", color=component_color(0))
-    ax.set_ylabel("μ₂, mean of component 2 (cm)", color=component_color(1))
+    ax.set_xlabel("μ₁, component 1 (cm)", color=component_color(0))
+    ax.set_ylabel("μ₂, component 2 (cm)", color=component_color(1))
 
 
 def _diagonal_and_rugs(ax: Axes, values: np.ndarray, x: np.ndarray) -> None:
@@ -135,6 +146,7 @@ def _diagonal_and_rugs(ax: Axes, values: np.ndarray, x: np.ndarray) -> None:
 
 
 def _legend(ax: Axes):
+    """The key to the map's markers, in its upper right corner (low l: nothing else there)."""
     handles = [
         Line2D([], [], color="white", marker="o", markersize=5, markerfacecolor="none",
                path_effects=_WHITE_EDGE, label="EM path (○ start, ● end)"),
@@ -145,18 +157,21 @@ def _legend(ax: Axes):
         Line2D([], [], color="white", marker="^", markersize=9, markeredgecolor="black",
                linestyle="none", label="spike"),
         Line2D([], [], color="white", linestyle="--", linewidth=1, path_effects=_WHITE_EDGE,
-               label="μ₁ = μ₂"),
+               label="μ₁ = μ₂, the mirror"),
     ]
-    return ax.legend(handles=handles, loc="upper right", fontsize="small", framealpha=0.9)
+    return ax.legend(handles=handles, loc="upper right", framealpha=0.9,
+                     fontsize="xx-small" if is_presenter_style() else "small",
+                     markerscale=0.7 if is_presenter_style() else 1.0)
 
 
 def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_POINTS,
                    spike_at: float | None = None, mu_values=None, levels=None,
                    static: bool = True) -> dict:
     """Filled contours of l(mu_1, mu_2) (gmm_teach.bound.log_likelihood_grid), EM's paths
-    from the starts (em_means_path, means only), the maxima they reach (a Newton step
+    from the starts (em_means_path, means only), the maxima they reach (Newton's method
     confirms each, bound.stationary_point), the saddle on the diagonal when the components
-    are interchangeable (bound.diagonal_saddle), and the spike at mu_1 = spike_at.
+    are interchangeable (bound.diagonal_saddle), and the spike at mu_1 = spike_at (a value
+    of x; its ridge is drawn when mu_values holds it, as mean_axis(spike_at) does).
 
     x: (N,) data; variances: (s_1, s_2); weights: (pi_1, pi_2); starts: (S, 2);
     mu_values: the grid of means (default mean_axis(spike_at)); levels: the colour levels
@@ -167,6 +182,7 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
     """
     x = bound._one_feature(x)
     starts = _check_start_points(starts)
+    spike_at = None if spike_at is None else _check_spike_at(x, spike_at)
     values = mean_axis(spike_at) if mu_values is None else bound._grid_axis(mu_values,
                                                                            "mu_values")
     options = {"weights": weights, "variances": variances}
@@ -192,8 +208,9 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
     norm, cmap = _norm(np.asarray(levels, float))
     contour = ax.contourf(values, values, grid, levels=levels, cmap=cmap, norm=norm,
                           extend="both", zorder=1)
-    if found is not None:   # the ridge mu_1 = spike_at, 5 points wide (in truth ~ sqrt(s_1))
-        column = grid[:, int(np.searchsorted(values, found.at))]
+    if found is not None and np.any(values == found.at):
+        # the ridge mu_1 = spike_at, drawn 3 points wide (in truth about sqrt(s_1) wide)
+        column = grid[:, int(np.flatnonzero(values == found.at)[0])]
         ax.scatter(np.full_like(values, found.at), values, c=column, cmap=cmap, norm=norm,
                    marker="s", s=9, linewidths=0, zorder=2)
     for path in paths:
@@ -213,30 +230,33 @@ def draw_landscape(ax: Axes, x, *, variances, weights=(0.5, 0.5), starts=START_P
     if found is not None:
         ax.plot(found.at, found.mu_2, marker="^", markersize=10, color="white",
                 markeredgecolor="black", zorder=6)
-    ax.set_title(f"mean log-likelihood l(μ₁, μ₂), weights {w[0]:.3g} and {w[1]:.3g}\n"
-                 f"σ₁² = {s[0]:.3g} cm², σ₂² = {s[1]:.3g} cm²")
+    ax.set_title(f"l(μ₁, μ₂), σ₁² = {s[0]:.2g} cm²" if is_presenter_style() else
+                 f"l(μ₁, μ₂), σ₁² = {s[0]:.2g} cm², σ₂² = {s[1]:.2g} cm²")
     _diagonal_and_rugs(ax, values, x)
     if static:
         _label_axes(ax, values)
         _legend(ax)
-    parts = ["maxima " + "; ".join(
+    parts = [f"weights {w[0]:.3g}, {w[1]:.3g}", "maxima " + "; ".join(
         f"l = {p.mean_log_likelihood:.4f} at ({p.means[0]:.3f}, {p.means[1]:.3f})"
         for p in maxima) if maxima else "no maximum reached"]
     if saddle is not None:
         parts.append(f"saddle l = {saddle.mean_log_likelihood:.4f} at "
                      f"({saddle.means[0]:.3f}, {saddle.means[1]:.3f})")
+    else:
+        parts.append("no mirror symmetry (the components differ)")
     if found is not None:
         parts.append(f"spike at μ₁ = {found.at:g} cm: l = {found.height:.4f}")
     return {"grid": grid, "mu_values": values, "paths": paths, "maxima": maxima,
             "saddle": saddle, "spike": found, "contour": contour,
-            "caption": f"σ₁² = {s[0]:.3g} cm²: " + ", ".join(parts)}
+            "caption": f"σ₁² = {s[0]:.3g} cm², σ₂² = {s[1]:.3g} cm²: " + ", ".join(parts)}
 
 
 def _colorbar(figure: Figure, ax: Axes, levels: np.ndarray):
     norm, cmap = _norm(levels)
     bar = figure.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, extend="both",
                           spacing="proportional", fraction=0.05, pad=0.03)
-    bar.set_label("l, mean log-likelihood (nats per flower)")
+    bar.set_label("l, mean log-likelihood (nats per flower)" if not is_presenter_style()
+                  else "l (nats per flower)")
     return bar
 
 
@@ -267,20 +287,31 @@ def _positive(value, name: str) -> float:
 def _draw_spike_heights(ax: Axes, x: np.ndarray, variance: float, spike_at: float,
                         shrinks: np.ndarray, top: float) -> None:
     """The static right panel: the spike's l against log10(s_1 / s_2), its asymptote, and the
-    maxima of the equal-variance landscape."""
+    maxima of the equal-variance landscape, each labelled where it is drawn."""
     heights = [bound.spike(x, spike_at, weights=(0.5, 0.5),
                            variances=(variance * 10.0 ** r, variance)).height for r in shrinks]
     found = bound.spike(x, spike_at, weights=(0.5, 0.5), variances=(variance, variance))
-    ax.plot(shrinks, heights, color=component_color(0), linewidth=2,
-            label=f"l at the spike (μ₁ = {spike_at:g} cm, μ₂ = {found.mu_2:.2f} cm)")
-    ax.plot(shrinks, found.asymptote(variance * 10.0 ** shrinks), color="0.35",
-            linestyle="--", label=f"asymptote A − {found.count} log σ₁² / (2N)")
-    ax.axhline(top, color="0.35", linestyle=":", label=f"the maxima at σ₁² = σ₂²: {top:.3f}")
+    asymptote = found.asymptote(variance * 10.0 ** shrinks)
+    ax.plot(shrinks, heights, color=component_color(0), linewidth=2)
+    ax.plot(shrinks, asymptote, color="0.5", linestyle="--")
+    ax.axhline(top, color="0.5", linestyle=":")
     margin = 0.02 * np.ptp(shrinks)
     ax.set_xlim(shrinks.max() + margin, shrinks.min() - margin)    # shrinking to the right
-    ax.set_xlabel("log₁₀(σ₁² / σ₂²), component 1 thinner →")
-    ax.set_ylabel("l (nats per flower)")
-    ax.legend(loc="upper left", fontsize="small")
+    low = min(min(heights), asymptote.min())
+    high = max(max(heights), asymptote.max(), top)
+    ax.set_ylim(low - 0.08 * (high - low), high + 0.22 * (high - low))
+    small = "x-small" if is_presenter_style() else "small"
+    ax.text(0.03, 0.97, f"spike: μ₁ = {spike_at:g} cm ({found.count} flowers),\n"
+            f"μ₂ = {found.mu_2:.2f} cm (mean of the others)", transform=ax.transAxes,
+            ha="left", va="top", fontsize=small, color=component_color(0))
+    ax.text(shrinks.max(), top, f" maxima at σ₁² = σ₂²: {top:.3f}", ha="left", va="bottom",
+            fontsize=small, color="0.4")
+    where = shrinks.max() - 0.3 * np.ptp(shrinks)
+    ax.text(where, found.asymptote(variance * 10.0 ** where) - 0.05 * (high - low),
+            f" asymptote A − {found.count} log σ₁² / (2N)", ha="left", va="top",
+            fontsize=small, color="0.4")
+    ax.set_xlabel("log₁₀(σ₁² / σ₂²), thinner →")
+    ax.set_ylabel("l at the spike (nats per flower)")
 
 
 def landscape_explorer(x=None, variance: float | None = None, *, spike_at: float = SPIKE_AT,
@@ -301,7 +332,7 @@ def landscape_explorer(x=None, variance: float | None = None, *, spike_at: float
     x = bound._one_feature(x)
     variance = _positive(variance, "variance")
     starts = _check_start_points(starts)
-    bound.spike(x, spike_at, weights=(0.5, 0.5), variances=(variance, variance))  # checks
+    spike_at = _check_spike_at(x, spike_at)
     lo, hi, step = SHRINK_RANGE
     shrinks = np.arange(lo, hi + step / 2, step)
     values = mean_axis(spike_at)
@@ -310,7 +341,7 @@ def landscape_explorer(x=None, variance: float | None = None, *, spike_at: float
     levels = colour_levels(top)
 
     def make_axes(figure: Figure) -> list[Axes]:
-        ax_map, ax_spike = figure.subplots(1, 2, width_ratios=(1.25, 1))
+        ax_map, ax_spike = figure.subplots(1, 2, width_ratios=(1.3, 1))
         _label_axes(ax_map, values)
         _legend(ax_map)
         _colorbar(figure, ax_map, levels)
@@ -326,8 +357,7 @@ def landscape_explorer(x=None, variance: float | None = None, *, spike_at: float
         ax_spike.plot(shrink, spike.height, marker="^", markersize=11, color="white",
                       markeredgecolor="black", zorder=5)
         ax_spike.axvline(shrink, color=component_color(0), linewidth=1, alpha=0.6)
-        ax_spike.set_title(f"l at the spike: {spike.height:.4f}\n"
-                           f"σ₁² / σ₂² = 10^{shrink:g}, σ₁² = {variances[0]:.3g} cm²")
+        ax_spike.set_title(f"l at the spike: {spike.height:.4f}")
         return {**drawn, "variances": variances, "shrink": shrink}
 
     slider = widgets.FloatSlider(value=_start_shrink(shrink, lo, hi, step), min=lo, max=hi,

@@ -9,7 +9,8 @@ presenter's pace (a pause after each picture, so the explorer's prefetch can dra
 one in advance). The medians are printed, not asserted: timings on a shared machine are
 noisy; every press must bring a new picture within 5 s.
 
-Run with `pytest -m browser -s tests/test_browser_landscape.py` to see the timings.
+Run with `pytest -m browser -s tests/test_browser_landscape.py` to see the timings; a
+screenshot of the explorer goes to test-artifacts/ (gitignored).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import statistics
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import nbformat
@@ -37,6 +39,7 @@ CELLS = [
     ("markdown", "## The end"),
 ]
 PRESSES = 12
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 def write_notebook(directory) -> str:
@@ -90,6 +93,8 @@ def test_the_explorer_renders(landscape_page):
     box = explorer.bounding_box()
     main = page.locator("#jp-main-dock-panel").bounding_box()
     assert box["height"] <= PROJECTOR["height"] - main["y"] - 24 and box["width"] <= 1280
+    ARTIFACTS.mkdir(exist_ok=True)
+    explorer.screenshot(path=str(ARTIFACTS / "landscape-explorer.png"))
 
 
 def test_keys_move_the_variance_slider_and_change_the_picture(landscape_page):

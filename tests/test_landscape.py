@@ -16,8 +16,12 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from PIL import Image
 from scipy import optimize
+from test_properties import PROFILE
 
 import gmm_teach as gt
 from gmm_teach import bound, landscape
@@ -60,6 +64,15 @@ def test_petal_lengths_and_the_pooled_variance(petals):
     pooled = (50 * x[setosa].var() + 100 * x[~setosa].var()) / 150
     assert s == pytest.approx(pooled, rel=1e-12)
     assert s < x.var()                                           # so the diagonal is a saddle
+    values, counts = np.unique(x, return_counts=True)
+    assert counts.max() == np.sum(x == landscape.SPIKE_AT) == 13  # no value shared by more
+    # the grid and the starts keep 0.025 and 0.05 cm away from every petal length
+    grid = landscape.mean_axis()
+    assert np.abs(grid[:, None] - values).min() >= 0.025 - 1e-9
+    assert np.array_equal(landscape.mean_axis(landscape.SPIKE_AT),
+                          np.sort(np.append(grid, landscape.SPIKE_AT)))
+    starts = np.array(landscape.START_POINTS)
+    assert np.abs(starts[..., None] - values).min() >= 0.05 - 1e-9
 
 
 # ----------------------------------------------------------------------------- symmetry
@@ -138,6 +151,26 @@ def test_the_diagonal_is_a_line_em_never_leaves(name):
         assert np.array_equal(path[:, 0], path[:, 1])              # exactly, every step
         assert path[-1, 0] == pytest.approx(x.mean(), rel=1e-12)   # the saddle, in one step
         assert len(path) <= 3
+
+
+samples = arrays(float, st.integers(2, 40),
+                 elements=st.floats(-50, 50, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=40, **PROFILE)
+@given(x=samples, log_s=st.floats(-3, 3), start=st.floats(-60, 60),
+       mu=st.tuples(st.floats(-60, 60), st.floats(-60, 60)))
+def test_property_symmetry_and_the_diagonal(x, log_s, start, mu):
+    """For any sample and variance: l(a, b) = l(b, a), and EM started on the diagonal stays
+    on it exactly, at the sample mean after one step."""
+    s = float(np.exp(log_s))
+    options = dict(weights=EQUAL, variances=(s, s))
+    a = bound.log_likelihood_grid(x, [mu[0]], [mu[1]], **options)[0, 0]
+    b = bound.log_likelihood_grid(x, [mu[1]], [mu[0]], **options)[0, 0]
+    assert a == pytest.approx(b, rel=1e-14, abs=1e-300)
+    path = bound.em_means_path(x, (start, start), max_iter=5, **options)
+    assert np.array_equal(path[:, 0], path[:, 1])
+    assert path[1, 0] == pytest.approx(x.mean(), rel=1e-12, abs=1e-12 * np.abs(x).max())
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -260,7 +293,9 @@ def test_bad_landscape_arguments_are_named(petals):
          r"shrink must be a multiple of 0.5 in \[-30, 0\]"),
         (lambda: landscape.landscape_explorer(shrink=-40.0), ValueError, "shrink must be"),
         (lambda: landscape.landscape_explorer(spike_at=2.5), ValueError,
-         "at must be a value of the sample"),
+         "spike_at must be a value of x .* got 2.5; the nearest value is 3"),
+        (lambda: landscape.landscape_explorer(spike_at="1.4"), TypeError,
+         "spike_at must be a number"),
         (lambda: landscape.landscape_explorer(starts=[1.0, 2.0]), ValueError,
          r"starts must be pairs"),
         (lambda: landscape.plot_landscape(np.zeros((5, 2))), ValueError,
@@ -283,11 +318,41 @@ def test_plot_landscape_draws_the_computed_points(petals):
     np.testing.assert_allclose(sorted(map(tuple, stars)),
                                sorted(tuple(p.means) for p in maxima), rtol=0, atol=1e-12)
     np.testing.assert_allclose(crosses, [saddle.means], rtol=0, atol=1e-12)
-    assert ax.get_xlabel() == "μ₁, mean of component 1 (cm)"
-    assert ax.get_ylabel() == "μ₂, mean of component 2 (cm)"
+    assert ax.get_xlabel() == "μ₁, component 1 (cm)"
+    assert ax.get_ylabel() == "μ₂, component 2 (cm)"
     assert ax.xaxis.label.get_color() == gt.component_color(0)
     assert ax.yaxis.label.get_color() == gt.component_color(1)
     assert "mean log-likelihood" in fig.axes[1].get_ylabel()      # the colour bar
+    # every path ends at a maximum, but the one started on the diagonal: at the saddle
+    options = dict(weights=EQUAL, variances=(s, s))
+    for start in landscape.START_POINTS:
+        end = bound.em_means_path(x, start, max_iter=1000, tol=1e-9, **options)[-1]
+        targets = [saddle] if start[0] == start[1] else maxima
+        assert min(np.abs(end - p.means).max() for p in targets) < 1e-6, start
+    plt.close(fig)
+
+
+def test_draw_landscape_without_interchangeable_components_draws_no_saddle(petals):
+    x, s = petals
+    fig, ax = plt.subplots()
+    drawn = landscape.draw_landscape(ax, x, variances=(s, s), weights=(0.3, 0.7))
+    assert drawn["saddle"] is None and "saddle" not in drawn["caption"]
+    assert not [line for line in ax.lines if line.get_marker() == "X"]
+    expected = bound.landscape_maxima(x, landscape.START_POINTS, weights=(0.3, 0.7),
+                                      variances=(s, s))
+    np.testing.assert_allclose([p.means for p in drawn["maxima"]],
+                               [p.means for p in expected], rtol=0, atol=1e-9)
+    assert not np.allclose(drawn["grid"], drawn["grid"].T)        # no mirror any more
+    levels = drawn["contour"].levels
+    top = max(p.mean_log_likelihood for p in expected)
+    assert levels[0] <= top - 5 and levels[-1] >= top + 1.5 and np.allclose(np.diff(levels),
+                                                                             0.25)
+    with pytest.raises(ValueError, match="variances must be two numbers"):
+        landscape.draw_landscape(ax, x, variances=s)
+    with pytest.raises(ValueError, match="mu_values must be a non-empty 1-D array"):
+        landscape.draw_landscape(ax, x, variances=(s, s), mu_values=[[1.0, 2.0]])
+    with pytest.raises(TypeError, match="variance must be a finite number"):
+        landscape.plot_landscape(x, float("nan"))
     plt.close(fig)
 
 
@@ -318,7 +383,7 @@ def test_the_explorer_draws_what_bound_computes(explorer, petals):
         np.testing.assert_allclose(triangles, [(spike.at, spike.mu_2)])
         marker = [line.get_xydata()[0] for line in ax_spike.lines if line.get_marker() == "^"]
         np.testing.assert_allclose(marker, [(shrink, spike.height)])
-        assert f"l at the spike: {spike.height:.4f}" in ax_spike.get_title()
+        assert ax_spike.get_title() == f"l at the spike: {spike.height:.4f}"
         ends = [path[-1] for path in drawn["paths"]]
         for point in drawn["maxima"]:
             assert point.kind == "maximum"
@@ -364,15 +429,17 @@ def test_updates_blit_and_are_fast(petals, monkeypatch):
     explorer = landscape.landscape_explorer()
     full_draws = []
     monkeypatch.setattr(explorer.canvas, "draw", lambda *a, **k: full_draws.append(1))
-    durations = []
+    durations, cpu = [], []
     for shrink in np.arange(-0.5, -10.5, -0.5):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         explorer.shrink.value = float(shrink)
         durations.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     assert full_draws == []
     assert explorer.drawings == 1 + len(durations)
     print(f"\nlandscape explorer: median redraw {statistics.median(durations) * 1000:.0f} ms "
-          f"(max {max(durations) * 1000:.0f} ms) over {len(durations)} slider steps")
+          f"(max {max(durations) * 1000:.0f} ms), CPU {statistics.median(cpu) * 1000:.0f} ms, "
+          f"over {len(durations)} slider steps")
 
 
 def test_presenter_explorer_fits_a_1280_by_720_screen():
