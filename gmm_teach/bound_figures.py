@@ -1,5 +1,6 @@
 """The figures of notebook 05 (why EM climbs): the log-likelihood and the lower bound along a
 path through parameter space, and the decomposition l = L + KL as one bar per half-step.
+The figures write them as the notebook does, ℓ and ℒ, like the scrubber's bound panel.
 
 The numbers are computed in the notebook (gmm_teach.bound) and passed in; these functions
 only draw them, each on the axes it is given. Equations: the lower bound L(q, theta) (5.1),
@@ -82,12 +83,12 @@ def plot_bound_along_path(ax, ts, log_likelihoods, bounds, next_bounds=None, *,
     touch, new, peak = _grid_index(ts, 0.0), _grid_index(ts, 1.0), int(np.argmax(bounds))
     foreground = _foreground()
 
-    ax.plot(ts, log_likelihoods, color=foreground, label="l(θ(t)) / N, eq. (4.6)")
+    ax.plot(ts, log_likelihoods, color=foreground, label="ℓ(θ(t)) / N, eq. (4.6)")
     ax.plot(ts, bounds, color=BOUND_COLOR, linestyle="--", linewidth=2.2,
-            label="L(q_old, θ(t)) / N, eq. (5.1): q_old from the E-step at t = 0")
+            label="ℒ(q_old, θ(t)) / N, eq. (5.1): q_old from the E-step at t = 0")
     if next_bounds is not None:
         ax.plot(ts, next_bounds, color=BOUND_COLOR, linestyle=":", linewidth=1.8,
-                label="L(q_new, θ(t)) / N: the next E-step's bound, touching at t = 1")
+                label="ℒ(q_new, θ(t)) / N: the next E-step's bound, touching at t = 1")
     ax.plot(ts[touch], bounds[touch], marker="o", markersize=9, linestyle="none",
             color=foreground, label="touch at θ_old: KL = 0 after the E-step")
     ax.plot(ts[peak], bounds[peak], marker="*", markersize=15, linestyle="none",
@@ -153,15 +154,15 @@ def plot_decomposition_bars(ax, table, *, title: str = "") -> dict:
     labels = [f"{iteration}{phase}" for iteration, phase, *_ in rows]
     foreground = _foreground()
     ax.bar(positions, L, color=BOUND_COLOR, edgecolor=foreground, linewidth=0.6,
-           label="L(q, θ), eq. (5.1)")
+           label="ℒ(q, θ), eq. (5.1)")
     ax.bar(positions, KL, bottom=L, color=GAP_COLOR, edgecolor=foreground, linewidth=0.6,
            label="KL(q ‖ p(z | x, θ)), eq. (5.2)")
     ax.plot(positions, n_ll, linestyle="none", marker="_", markersize=22, markeredgewidth=2.5,
-            color=foreground, label="l(θ) = L + KL, eq. (5.3)")
+            color=foreground, label="ℓ(θ) = ℒ + KL, eq. (5.3)")
     ax.axhline(0, color=foreground, linewidth=1)
     ax.set_xticks(positions, labels)
     ax.set(xlabel="half-step: iteration and E or M (after that step)",
-           ylabel=f"nats above l(θ_0) = {baseline:.2f} (sums over the samples)",
-           title=title or "l = L + KL after every half-step")
+           ylabel=f"nats above ℓ(θ₀) = {baseline:.2f} (sums over the samples)",
+           title=title or "ℓ = ℒ + KL after every half-step")
     ax.legend(loc="upper left")
     return {"baseline": baseline, "labels": labels}
