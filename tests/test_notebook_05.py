@@ -69,6 +69,10 @@ def test_same_data_and_start_as_notebook_04_without_the_ridge(run):
     # "differ ... by less than 10^-6 per flower"; 04 prints 6 decimals
     assert 0 < ns["difference"] < 1e-6 and "by less than $10^{-6}$ per flower" in TEXT
     assert ns["with_ridge"].reg_covar == 1e-6
+    # "enough to move a sixth decimal, no more": 04 prints the curve with 6 decimals
+    ridge = [ns["with_ridge"].mean_log_likelihood(i) for i in range(len(ns["curve"]))]
+    assert np.any(np.round(ridge, 6) != np.round(ns["curve"], 6))
+    assert np.all(np.abs(np.round(ridge, 6) - np.round(ns["curve"], 6)) <= 1.5e-6)
     assert "never decreases: True" in printed("trace = gt.run_em(X, init, reg_covar=0)")
 
 
@@ -248,6 +252,7 @@ def test_the_bound_panel_titles_say_what_the_prose_says(run):
                 artist.remove()
     plt.close(fig)
     assert '"KL = 0: bound touches"' in TEXT
+    assert panels.BoundPanel().history == 2            # "the current half-step and the two before"
     gaps = ns["gaps"]
     assert round(gaps[0], 1) == 1.3 and round(gaps[3], 2) == 0.15    # "about 1.3 ... to 0.15"
     assert "from about 1.3 nats to 0.15 in four iterations" in TEXT.replace("\n", " ")
@@ -306,6 +311,7 @@ def test_the_landscape_has_two_mirror_maxima_and_a_saddle_on_the_diagonal(run):
 def test_diagonal_starts_stay_and_closer_starts_escape_more_slowly(run):
     ns, _ = run
     x, options, saddle = ns["x"], ns["options"], ns["saddle"]
+    assert options == {"weights": (0.5, 0.5), "variances": (ns["s"], ns["s"])}   # 1/2, same s
     on = bound.em_means_path(x, (2.55, 2.55), max_iter=1000, tol=1e-9, **options)
     np.testing.assert_allclose(on[-1], saddle.means, atol=1e-9)
     steps = []
@@ -373,6 +379,7 @@ def test_things_to_try_work(run):
         moved = gt.GMMParams(theta.weights, theta.means + sign * np.array(
             [[0.01, 0], [0, 0], [0, 0]]), theta.covariances)
         assert gt.elbo(X, moved, q_old) < ns["L_new"]
+    assert bound.PATH_RANGE[1] == 2                                    # "accepts t up to 2"
     longer = np.linspace(1, 2, 101)
     ll, _ = bound.bound_along_path(X, theta_old := ns["theta_old"], theta, longer)
     assert theta_old is trace.params[0] and np.all(np.diff(ll) > 0)   # still rising at t = 2
