@@ -93,7 +93,7 @@ def kl_loops(log_joint, q):
 
 
 def kl_from_the_decomposition(log_joint, q):
-    """KL = N l - L: the decomposition read backwards."""
+    """KL = l - L: the decomposition (5.3) read backwards."""
     return np.sum(logsumexp(log_joint, axis=1)) - nb05.lower_bound(log_joint, q)
 
 
@@ -278,7 +278,7 @@ def test_the_zero_cases_hold_exact_zeros_and_the_ordinary_ones_none():
 
 
 def test_the_posterior_case_is_where_the_bound_touches():
-    """q = the posterior: L = N l (to the tolerance) and KL = 0 (to rounding of q)."""
+    """q = the posterior: L = l (4.1) (to the tolerance) and KL = 0 (to rounding of q)."""
     for case in _cases("lower_bound", "posterior"):
         log_joint, _ = case.args
         assert abs(np.sum(logsumexp(log_joint, axis=1)) - case.expected[0]) <= case.tolerance[0]

@@ -1,18 +1,19 @@
-"""Notebook 05's exercises: the evidence lower bound L(q, theta) and KL(q || p(z | x, theta)).
+"""Notebook 05's exercises: the evidence lower bound L(q, theta) (5.1) and the divergence
+KL(q || p(z | x, theta)) (5.2).
 
 Both take log_joint, the (N, K) table a_nk = log pi_k + log N(x_n | mu_k, Sigma_k)
 (``gt.weighted_log_prob(X, params)``), and responsibilities q (N, K), and return totals over
-the samples:
+the samples, as in the decomposition l = L + KL (5.3) of the log-likelihood l (4.1):
 
-    L(q, theta)  = sum_n sum_k q_nk [a_nk - log q_nk]
-    KL(q || p)   = sum_n sum_k q_nk [log q_nk - log gamma_nk],
+    L(q, theta)  = sum_n sum_k q_nk [a_nk - log q_nk]                       (5.1)
+    KL(q || p)   = sum_n sum_k q_nk [log q_nk - log gamma_nk],             (5.2)
                    log gamma_nk = a_nk - log sum_j exp(a_nj)      (the posterior (3.2), (3.3))
 
 with 0 log 0 = 0. The model answers below are the notebook's hidden solution cells, character
 for character (tests/test_exercises_nb05.py compares them). Answers are judged against 50-digit
 values; the tolerance is a sum's rounding bound (about N K eps times the sum of the terms'
 sizes), so loops, vectorised numpy, einsum, scipy.special (xlogy, entr, rel_entr, logsumexp,
-softmax) and KL = N l - L from the decomposition all pass. The numerical lessons use cases
+softmax) and KL = l - L from the decomposition (5.3) all pass. The numerical lessons use cases
 where the careless route really fails: exact zeros in q (0 * log 0 is NaN in floating point)
 and points so far from every component that each a_nk is near -800, where exp(a_nk)
 underflows to 0 and the posterior computed without logs is 0/0.
@@ -213,12 +214,9 @@ _SMALL_HINT = ("you added a small number inside the log, log(q + eps): that chan
                "term q_nk log q_nk by about eps q_nk / q_nk = eps, so the sum is off by about "
                "N K eps. Use the convention 0 log 0 = 0 exactly instead: `np.where(q > 0, q, "
                "1.0)` inside the log, or `scipy.special.xlogy(q, q)`.")
-_ONE_NUMBER = ("return one number: sum over the samples n AND the components k (`np.sum` "
-               "without an axis), not one value per {}.")
-
-
-def _shape_mistake(kind: str):
-    return Mistake(_ONE_NUMBER.format(kind), test=lambda values, case: values[0].shape != ())
+ONE_NUMBER = Mistake("return one number: sum over the samples n AND the components k "
+                     "(`np.sum` without an axis), not one value per sample or component.",
+                     test=lambda values, case: values[0].shape != ())
 
 
 BOUND_MISTAKES = (
@@ -234,11 +232,11 @@ BOUND_MISTAKES = (
             "H(q), and H(q) = -sum q_nk log q_nk is >= 0. You added q_nk log q_nk.",
             _variant(lambda a, q: np.sum(_xlogy(q, a + _log_q(q))))),
     Mistake("you used the log of the posterior, log gamma_nk, where the bound has log q_nk: "
-            "that gives sum_n log p(x_n) = N l whatever q is. L is for the q it is given; "
-            "the gap N l - L is KL(q || posterior).",
+            "that gives sum_n log p(x_n) = l (4.1) whatever q is. (5.1) is the bound for "
+            "the q it is given; the gap l - L is the KL (5.2).",
             _variant(lambda a, q: np.sum(_xlogy(q, a - _log_posterior(a))))),
-    Mistake("L is a total over the samples, not a mean: the decomposition N l = L + KL uses "
-            "sums. Drop the division by N (`np.sum`, not `np.mean` over the samples).",
+    Mistake("L is a total over the samples, not a mean: the decomposition l = L + KL (5.3) "
+            "adds sums. Drop the division by N (`np.sum`, not `np.mean` over the samples).",
             _variant(lambda a, q: _bound(a, q) / len(q))),
     Mistake("`np.mean` averages over all N K entries; L is their sum (`np.sum`).",
             _variant(lambda a, q: _bound(a, q) / q.size)),
@@ -247,17 +245,18 @@ BOUND_MISTAKES = (
             _variant(lambda a, q: np.sum(q * a) - np.sum(np.log(q)))),
     *[Mistake(_SMALL_HINT, _variant(lambda a, q, eps=eps: np.sum(q * (a - np.log(q + eps)))))
       for eps in _SMALL],
-    _shape_mistake("sample or component"),
+    ONE_NUMBER,
 )
 
 LOWER_BOUND = Exercise(
     name="lower_bound", reference=lower_bound, argument_names=("log_joint", "q"),
     cases=bound_cases, output=Output(("the lower bound",), "return the lower bound"),
     mistakes=BOUND_MISTAKES,
-    task="return L(q, theta) = sum_n sum_k q_nk (log_joint[n, k] - log q_nk), with 0 log 0 = 0.",
-    correct="your lower bound equals L(q, theta) on 4 fresh random cases (K, d = 3, 2 and 2, "
-            "1 and 4, 3 with exact zeros in q, and q the posterior, where L = N l).",
-    general_hint="your value differs from L(q, theta) = sum_n sum_k q_nk (a_nk - log q_nk), "
+    task="return the lower bound (5.1), sum_n sum_k q_nk (log_joint[n, k] - log q_nk), with "
+         "0 log 0 = 0.",
+    correct="your lower bound equals (5.1) on 4 fresh random cases (K, d = 3, 2 and 2, 1 and "
+            "4, 3 with exact zeros in q, and q the posterior, where L = l).",
+    general_hint="your value differs from (5.1), L = sum_n sum_k q_nk (a_nk - log q_nk), "
                  "a_nk = log_joint[n, k], summed over both n and k, with 0 log 0 = 0.")
 
 
@@ -272,8 +271,8 @@ KL_MISTAKES = (
             "log sum_j exp(a_nj), with each row's maximum subtracted first (the log-sum-exp "
             "trick, (3.3); `scipy.special.logsumexp(log_joint, axis=1, keepdims=True)`).",
             test=non_finite_on("far"), early=True),
-    Mistake("that is KL(posterior || q), the other direction: the decomposition N l = L + KL "
-            "has KL(q || p(z | x)) = sum q_nk log(q_nk / gamma_nk), weighted by q, not by "
+    Mistake("that is KL(posterior || q), the other direction: the decomposition (5.3) has "
+            "KL(q || p(z | x)) = sum q_nk log(q_nk / gamma_nk), (5.2), weighted by q, not by "
             "gamma. (KL is not symmetric.)",
             _variant(lambda a, q: np.sum(_xlogy(np.exp(_log_posterior(a)),
                                                 _log_posterior(a) - np.log(q))))),
@@ -291,14 +290,14 @@ KL_MISTAKES = (
     Mistake("the fraction is upside down: KL(q || p) = sum q_nk log(q_nk / gamma_nk) >= 0 "
             "(Gibbs' inequality); you computed its negative.",
             _variant(lambda a, q: -_kl(a, q))),
-    Mistake("KL here is a total over the samples, not a mean: the decomposition N l = L + KL "
-            "uses sums. Drop the division by N (`np.sum`, not `np.mean` over the samples).",
+    Mistake("KL here is a total over the samples, not a mean: the decomposition l = L + KL "
+            "(5.3) adds sums. Drop the division by N (`np.sum`, not `np.mean` over the samples).",
             _variant(lambda a, q: _kl(a, q) / len(q))),
     Mistake("`np.mean` averages over all N K entries; KL is their sum (`np.sum`).",
             _variant(lambda a, q: _kl(a, q) / q.size)),
     *[Mistake(_SMALL_HINT, _variant(lambda a, q, eps=eps: np.sum(
         q * (np.log(q + eps) - _log_posterior(a))))) for eps in _SMALL],
-    _shape_mistake("sample or component"),
+    ONE_NUMBER,
     Mistake("right for ordinary points, but not for the points far from every component: "
             "exp(log_joint) underflows there. Work in log space, log gamma_nk = a_nk - "
             "log sum_j exp(a_nj) with each row's maximum subtracted (3.3).",
@@ -309,11 +308,11 @@ POSTERIOR_KL = Exercise(
     name="posterior_kl", reference=posterior_kl, argument_names=("log_joint", "q"),
     cases=kl_cases, output=Output(("the KL divergence",), "return the KL divergence"),
     mistakes=KL_MISTAKES,
-    task="return KL(q || p(z | x, theta)) = sum_n sum_k q_nk (log q_nk - log gamma_nk), with "
-         "0 log 0 = 0.",
-    correct="your KL divergence equals KL(q || p(z | x, theta)) on 5 fresh random cases (K, "
+    task="return KL(q || p(z | x, theta)) of (5.2), sum_n sum_k q_nk (log q_nk - log "
+         "gamma_nk), with 0 log 0 = 0.",
+    correct="your KL divergence equals (5.2) on 5 fresh random cases (K, "
             "d = 3, 2 and 2, 1 and 4, 3 with exact zeros in q, q the posterior, where KL = 0, "
             "and points far from every component, where exp(log_joint) underflows).",
-    general_hint="your value differs from KL(q || p(z | x, theta)) = sum_n sum_k q_nk "
+    general_hint="your value differs from (5.2), KL = sum_n sum_k q_nk "
                  "(log q_nk - log gamma_nk), with log gamma_nk = a_nk - log sum_j exp(a_nj) "
                  "row by row, summed over both n and k, with 0 log 0 = 0.")
