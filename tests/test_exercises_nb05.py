@@ -155,6 +155,11 @@ def bound_eps(log_joint, q):
     return np.sum(q * (log_joint - np.log(q + 1e-10)))
 
 
+def bound_log_where_without_out(log_joint, q):
+    log_q = np.log(q, where=q > 0, out=np.full_like(q, np.nan))   # what `out` left unset
+    return np.sum(q * log_joint) - np.sum(q * log_q)
+
+
 def bound_per_sample(log_joint, q):
     return np.sum(q * log_joint - xlogy(q, q), axis=1)
 
@@ -183,6 +188,14 @@ def kl_unnormalised(log_joint, q):
 
 def kl_global_logsumexp(log_joint, q):
     return np.sum(xlogy(q, q) - q * (log_joint - logsumexp(log_joint)))
+
+
+def kl_softmax_no_axis(log_joint, q):
+    return np.sum(rel_entr(q, softmax(log_joint)))           # normalised over all N K entries
+
+
+def kl_unweighted(log_joint, q):
+    return np.sum(np.log(q) - _log_posterior(log_joint))
 
 
 def kl_wrong_axis(log_joint, q):
@@ -222,6 +235,7 @@ MISTAKES = [
     ("lower_bound", bound_mean_over_samples, "L is a total over the samples, not a mean"),
     ("lower_bound", bound_np_mean, "`np.mean` averages over all N K entries"),
     ("lower_bound", bound_unweighted_log_q, "weigh log q_nk by q_nk too"),
+    ("lower_bound", bound_log_where_without_out, "without `out=` leaves those entries"),
     ("lower_bound", bound_eps, "you added a small number inside the log"),
     ("lower_bound", bound_per_sample, "return one number"),
     ("lower_bound", bound_per_component, "return one number"),
@@ -230,6 +244,8 @@ MISTAKES = [
     ("posterior_kl", kl_wrong_direction, "that is KL(posterior || q), the other direction"),
     ("posterior_kl", kl_unnormalised, "log_joint is log pi_k N(x_n | k), not the log posterior"),
     ("posterior_kl", kl_global_logsumexp, "you normalised over the whole table"),
+    ("posterior_kl", kl_softmax_no_axis, "you normalised over the whole table"),
+    ("posterior_kl", kl_unweighted, "weigh each log(q_nk / gamma_nk) by q_nk"),
     ("posterior_kl", kl_wrong_axis, "you normalised over the wrong axis"),
     ("posterior_kl", kl_negative, "the fraction is upside down"),
     ("posterior_kl", kl_mean_over_samples, "KL here is a total over the samples, not a mean"),

@@ -223,7 +223,8 @@ BOUND_MISTAKES = (
     Mistake("where q_nk = 0 the term q_nk log q_nk is 0 (the limit of q log q; the convention "
             "0 log 0 = 0), but in floating point 0 * log(0) = 0 * -inf is NaN. Leave those "
             "terms out: `np.where(q > 0, q, 1.0)` inside the log (log 1 = 0), or "
-            "`scipy.special.xlogy(q, q)`, or `scipy.special.entr(q)` = -q log q.",
+            "`scipy.special.xlogy(q, q)`, or `scipy.special.entr(q)` = -q log q. (Careful: "
+            "`np.log(q, where=q > 0)` without `out=` leaves those entries uninitialised.)",
             test=non_finite_on("zeros"), early=True),
     Mistake("you left out the -q_nk log q_nk term (the entropy of q): L = sum_n sum_k q_nk "
             "[log pi_k + log N(x_n | k) - log q_nk]. Without it you have only the expected "
@@ -264,7 +265,8 @@ KL_MISTAKES = (
     Mistake("where q_nk = 0 the term q_nk log(q_nk / gamma_nk) is 0 (the convention "
             "0 log 0 = 0), but in floating point 0 * log(0) = 0 * -inf is NaN. Leave those "
             "terms out: `np.where(q > 0, q, 1.0)` inside the log, or "
-            "`scipy.special.rel_entr(q, posterior)`.",
+            "`scipy.special.rel_entr(q, posterior)`. (Careful: `np.log(q, where=q > 0)` "
+            "without `out=` leaves those entries uninitialised.)",
             test=non_finite_on("zeros"), early=True),
     Mistake("for points far from every component you get NaN or inf: each exp(log_joint) "
             "underflows to 0 there, and 0/0 is NaN. Stay in log space: log gamma_nk = a_nk - "
@@ -290,6 +292,9 @@ KL_MISTAKES = (
     Mistake("the fraction is upside down: KL(q || p) = sum q_nk log(q_nk / gamma_nk) >= 0 "
             "(Gibbs' inequality); you computed its negative.",
             _variant(lambda a, q: -_kl(a, q))),
+    Mistake("weigh each log(q_nk / gamma_nk) by q_nk: (5.2) is sum q_nk log(q_nk / gamma_nk), "
+            "an average of the log ratio under q, not a plain sum of log ratios.",
+            _variant(lambda a, q: np.sum(np.log(q) - _log_posterior(a)))),
     Mistake("KL here is a total over the samples, not a mean: the decomposition l = L + KL "
             "(5.3) adds sums. Drop the division by N (`np.sum`, not `np.mean` over the samples).",
             _variant(lambda a, q: _kl(a, q) / len(q))),
