@@ -50,6 +50,11 @@ def bound_nansum(log_joint, q):
         return np.sum(q * log_joint) - np.nansum(q * np.log(q))
 
 
+def bound_sum_where(log_joint, q):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sum(q * log_joint) - np.sum(q * np.log(q), where=q > 0)
+
+
 def bound_per_row(log_joint, q):
     total = 0.0
     for a_n, q_n in zip(log_joint, q, strict=True):
@@ -105,7 +110,7 @@ def kl_einsum_nansum(log_joint, q):
 
 STYLES = {
     "lower_bound": [nb05.lower_bound, bound_loops, bound_xlogy, bound_entr, bound_where,
-                    bound_einsum_tiny, bound_nansum, bound_per_row],
+                    bound_einsum_tiny, bound_nansum, bound_sum_where, bound_per_row],
     "posterior_kl": [nb05.posterior_kl, kl_logsumexp_xlogy, kl_softmax_rel_entr,
                      kl_softmax_kl_div, kl_log_softmax_where, kl_scipy_entropy, kl_loops,
                      kl_from_the_decomposition, kl_einsum_nansum],
@@ -158,6 +163,11 @@ def bound_eps(log_joint, q):
 def bound_log_where_without_out(log_joint, q):
     log_q = np.log(q, where=q > 0, out=np.full_like(q, np.nan))   # what `out` left unset
     return np.sum(q * log_joint) - np.sum(q * log_q)
+
+
+def bound_patches_q(log_joint, q):
+    q[q == 0] = 1e-300                                      # the caller's array!
+    return np.sum(q * (log_joint - np.log(q)))
 
 
 def bound_per_sample(log_joint, q):
@@ -218,6 +228,11 @@ def kl_eps(log_joint, q):
     return np.sum(q * (np.log(q + 1e-8) - _log_posterior(log_joint)))
 
 
+def kl_patches_q(log_joint, q):
+    q += 1e-300                                             # the caller's array!
+    return np.sum(q * (np.log(q) - _log_posterior(log_joint)))
+
+
 def kl_per_sample(log_joint, q):
     return np.sum(rel_entr(q, softmax(log_joint, axis=1)), axis=1)
 
@@ -237,6 +252,7 @@ MISTAKES = [
     ("lower_bound", bound_unweighted_log_q, "weigh log q_nk by q_nk too"),
     ("lower_bound", bound_log_where_without_out, "without `out=` leaves those entries"),
     ("lower_bound", bound_eps, "you added a small number inside the log"),
+    ("lower_bound", bound_patches_q, "changed its argument `q` in place"),
     ("lower_bound", bound_per_sample, "return one number"),
     ("lower_bound", bound_per_component, "return one number"),
     ("posterior_kl", kl_naive_zeros, "0 * log(0) = 0 * -inf is NaN"),
@@ -251,6 +267,7 @@ MISTAKES = [
     ("posterior_kl", kl_mean_over_samples, "KL here is a total over the samples, not a mean"),
     ("posterior_kl", kl_np_mean, "`np.mean` averages over all N K entries"),
     ("posterior_kl", kl_eps, "you added a small number inside the log"),
+    ("posterior_kl", kl_patches_q, "changed its argument `q` in place"),
     ("posterior_kl", kl_per_sample, "return one number"),
     ("posterior_kl", kl_clipped_exp, "right for ordinary points, but not for the points far"),
 ]
