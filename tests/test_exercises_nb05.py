@@ -319,6 +319,21 @@ def test_the_posterior_case_is_where_the_bound_touches():
         assert abs(case.expected[0]) <= case.tolerance[0]
 
 
+def test_the_exact_answers_obey_the_decomposition():
+    """L and KL are computed separately in 50 digits; on the same (log_joint, q) they add up
+    to l = sum_n log sum_k exp(a_nk), (5.3), within the two tolerances."""
+    for seed in range(20):
+        bounds = exercises.cases_of(exercises.EXERCISES["lower_bound"], seed)
+        kls = exercises.cases_of(exercises.EXERCISES["posterior_kl"], seed)
+        assert len(kls) == len(bounds) + 1                     # and the far case
+        for bound, kl in zip(bounds, kls, strict=False):
+            assert all(np.array_equal(u, v) for u, v in zip(bound.args, kl.args, strict=True))
+            total = np.sum(logsumexp(bound.args[0], axis=1))
+            assert abs(bound.expected[0] + kl.expected[0] - total) <= (
+                bound.tolerance[0] + kl.tolerance[0])
+            assert kl.expected[0] >= -kl.tolerance[0]      # Gibbs, for rows of q summing to 1
+
+
 def test_the_cases_match_the_engine_on_real_mixtures():
     """The exact answers agree with gt.elbo / gt.posterior_kl, which take X and params: the
     exercise is the engine's formula, fed with log_joint = gt.weighted_log_prob(X, params)."""
