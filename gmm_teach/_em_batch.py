@@ -45,15 +45,14 @@ def _stack(params: Sequence[GMMParams]):
 
 def _e_step(X: np.ndarray, weights, means, precisions_cholesky, log_det):
     """em._e_step for R runs: responsibilities (R, K, N) (run_em's (N, K), transposed) and
-    log p(x_n) (R, N), eqs. (3.2), (3.1)."""
+    log p(x_n) (R, N), eqs. (3.2), (3.1). Called under np.errstate(over="ignore",
+    divide="ignore"), as em._e_step computes the squared distances and log pi_k."""
     d = X.shape[1]
     P_T = precisions_cholesky.transpose(0, 1, 3, 2)              # (R, K, d, d): P_k^T
-    with np.errstate(over="ignore"):
-        z = P_T @ X.T - (P_T @ means[..., np.newaxis])           # (R, K, d, N): z_nk
-        squared_distance = np.einsum("rkin,rkin->rkn", z, z)     # (R, K, N)
+    z = P_T @ X.T - (P_T @ means[..., np.newaxis])               # (R, K, d, N): z_nk
+    squared_distance = np.einsum("rkin,rkin->rkn", z, z)         # (R, K, N)
     a = -0.5 * (d * LOG_2PI + squared_distance) + log_det[..., np.newaxis]
-    with np.errstate(divide="ignore"):
-        a += np.log(weights)[..., np.newaxis]
+    a += np.log(weights)[..., np.newaxis]
     a_max = a.max(axis=1, keepdims=True)                         # (R, 1, N)
     if np.isneginf(a_max).any():
         raise _Unusual
@@ -130,7 +129,8 @@ def run_em_batch(X: np.ndarray, inits: Sequence[GMMParams], *, tol: float, max_i
             or len({p.n_components for p in inits}) > 1:
         return [run_em(X, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar) for p in inits]
     try:
-        return _run_together(X, inits, tol, max_iter, reg_covar)
+        with np.errstate(over="ignore", divide="ignore"):
+            return _run_together(X, inits, tol, max_iter, reg_covar)
     except _Unusual:
         return [run_em(X, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar) for p in inits]
 

@@ -30,7 +30,8 @@ from ._checks import (
     check_nonnegative_number,
     check_whole_number,
 )
-from .em import INIT_METHODS, EMTrace, aic, bic, initial_params, mean_log_likelihood, run_em
+from ._em_batch import run_em_batch
+from .em import INIT_METHODS, EMTrace, aic, bic, initial_params, mean_log_likelihood
 from .optima import is_degenerate
 from .params import COVARIANCE_TYPES
 
@@ -48,26 +49,32 @@ _RUNS: dict[tuple, EMTrace] = {}  # EM from a seeded start, by its inputs (see _
 _MAX_RUNS = 5000
 
 
-def _run_from_seed(X: np.ndarray, n_components: int, seed: int, **options) -> EMTrace:
-    """run_em(X, initial_params(X, K, method, random_state=seed, ...), ...), remembered.
+def _runs_from_seeds(X: np.ndarray, n_components: int, seeds: range, **options) -> list:
+    """[run_em(X, initial_params(X, K, method, random_state=s, ...), ...) for s in seeds],
+    remembered.
 
     EM from a seeded start is deterministic, and a notebook asks for the same runs again and
     again (the best-of-n fits with and without min_variance, then criteria_over_k, which
-    refits every K and every fold): each is computed once. EMTrace holds read-only arrays,
-    so sharing one is safe. The memory is bounded (_MAX_RUNS traces, then it starts afresh).
+    refits every K and every fold): each is computed once, and the new ones together
+    (run_em_batch: the same numbers). EMTrace holds read-only arrays, so sharing one is safe.
+    The memory is bounded (_MAX_RUNS traces, then it starts afresh).
     """
-    key = (X.shape, X.tobytes(), n_components, seed, *sorted(options.items()))
-    if key not in _RUNS:
-        if len(_RUNS) >= _MAX_RUNS:
-            _RUNS.clear()
-        X = X.copy()  # the trace keeps its X: a private read-only copy, whatever the caller
+    keys = [(X.shape, X.tobytes(), n_components, seed, *sorted(options.items()))
+            for seed in seeds]
+    if len(_RUNS) + len(keys) > _MAX_RUNS:
+        _RUNS.clear()
+    missing = [seed for seed, key in zip(seeds, keys, strict=True) if key not in _RUNS]
+    if missing:
+        X = X.copy()  # the traces keep their X: a private read-only copy, whatever the caller
         X.flags.writeable = False  # does with the array later
-        start = initial_params(X, n_components, options["method"], random_state=seed,
-                               reg_covar=options["reg_covar"],
-                               covariance_type=options["covariance_type"])
-        _RUNS[key] = run_em(X, start, tol=options["tol"], max_iter=options["max_iter"],
-                            reg_covar=options["reg_covar"])
-    return _RUNS[key]
+        starts = [initial_params(X, n_components, options["method"], random_state=seed,
+                                 reg_covar=options["reg_covar"],
+                                 covariance_type=options["covariance_type"])
+                  for seed in missing]
+        traces = run_em_batch(X, starts, tol=options["tol"], max_iter=options["max_iter"],
+                              reg_covar=options["reg_covar"])
+        _RUNS.update(zip([keys[seeds.index(seed)] for seed in missing], traces, strict=True))
+    return [_RUNS[key] for key in keys]
 
 
 def fit_best_of(X, n_components: int, n_starts: int = 10, *, method: str = "k-means++",
@@ -89,11 +96,13 @@ def fit_best_of(X, n_components: int, n_starts: int = 10, *, method: str = "k-me
     n_starts = _check_options(method, covariance_type, n_starts)
     if min_variance is not None:
         min_variance = check_nonnegative_number(min_variance, "min_variance")
+    tol = check_nonnegative_number(tol, "tol")
+    max_iter = check_whole_number(max_iter, "max_iter")
+    reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
     best, best_score = None, -np.inf
-    for seed in range(n_starts):
-        trace = _run_from_seed(X, n_components, seed, method=method,
-                               covariance_type=covariance_type, tol=tol, max_iter=max_iter,
-                               reg_covar=reg_covar)
+    for trace in _runs_from_seeds(X, n_components, range(n_starts), method=method,
+                                  covariance_type=covariance_type, tol=tol,
+                                  max_iter=max_iter, reg_covar=reg_covar):
         if min_variance is not None and is_degenerate(trace.final, min_variance):
             continue
         score = trace.mean_log_likelihood(-1)

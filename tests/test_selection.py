@@ -27,13 +27,13 @@ def test_fit_best_of_is_the_best_of_the_seeded_starts(iris):
 
 def test_fit_best_of_computes_each_seeded_run_once(iris, monkeypatch):
     calls = []
-    real_run_em = selection.run_em
+    real_run_em_batch = selection.run_em_batch
 
-    def counted_run_em(*args, **kwargs):
-        calls.append(1)
-        return real_run_em(*args, **kwargs)
+    def counted_run_em_batch(X, inits, **kwargs):
+        calls.extend([1] * len(inits))  # one EM run per start
+        return real_run_em_batch(X, inits, **kwargs)
 
-    monkeypatch.setattr(selection, "run_em", counted_run_em)
+    monkeypatch.setattr(selection, "run_em_batch", counted_run_em_batch)
     selection._RUNS.clear()
     first = selection.fit_best_of(iris, 3, 4)
     assert len(calls) == 4
