@@ -261,6 +261,12 @@ def gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
         raise ValueError("resp must hold non-negative responsibilities (as the E-step gives).")
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    return _gaussian_statistics(X, resp, reg_covar, covariance_type)
+
+
+def _gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
+                         covariance_type: str):
+    """gaussian_statistics for checked arguments (the loop's own calls)."""
     n, d = X.shape
     nk = resp.sum(axis=0) + 10 * EPS
     xk = (resp.T @ X) / nk[:, np.newaxis]
@@ -283,8 +289,10 @@ def gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
 def estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
     """The weights' posterior, eq. (12.5): alpha_0 + N_k (K,) for the Dirichlet
     distribution; for stick-breaking (2, K): a_k = 1 + N_k, b_k = alpha_0 + sum_{j>k} N_j."""
-    priors = _check_priors(priors)
-    nk = _array(nk, "nk", (None,), minimum=0.0)
+    return _estimate_weights(_array(nk, "nk", (None,), minimum=0.0), _check_priors(priors))
+
+
+def _estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
     alpha0 = priors.weight_concentration
     if priors.weight_concentration_prior_type == "dirichlet_process":
         later = np.hstack((np.cumsum(nk[::-1])[-2::-1], 0))  # sum_{j>k} N_j
@@ -295,6 +303,10 @@ def estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
 def estimate_means(nk: np.ndarray, xk: np.ndarray, priors: VariationalPriors):
     """beta_k (K,) and m_k (K, d), eq. (12.6), from N_k (K,) and xbar_k (K, d)."""
     nk, xk = _check_statistics(nk, xk, _check_priors(priors))
+    return _estimate_means(nk, xk, priors)
+
+
+def _estimate_means(nk: np.ndarray, xk: np.ndarray, priors: VariationalPriors):
     beta = priors.mean_precision + nk
     means = (priors.mean_precision * priors.mean + nk[:, np.newaxis] * xk) / beta[:, np.newaxis]
     return beta, means
@@ -310,6 +322,10 @@ def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.nd
     nk, xk = _check_statistics(nk, xk, _check_priors(priors))
     sk = _array(sk, "sk", (len(nk), xk.shape[1], xk.shape[1]))
     beta = _array(beta, "beta", (len(nk),))
+    return _estimate_wishart(nk, xk, sk, beta, priors)
+
+
+def _estimate_wishart(nk, xk, sk, beta, priors: VariationalPriors):
     K, d = xk.shape
     diff = xk - priors.mean                                    # xbar_k - m_0, (K, d)
     shrink = priors.mean_precision * nk / beta                 # beta_0 N_k / beta_k
@@ -332,7 +348,10 @@ def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.nd
 def expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     """E[pi_k], eq. (12.12), normalised to sum to 1 as scikit-learn does, from the
     concentration (K,) or (2, K) of estimate_weights. Returns (K,)."""
-    concentration = _check_concentration(concentration, prior_type)
+    return _expected_weights(_check_concentration(concentration, prior_type), prior_type)
+
+
+def _expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     if prior_type == "dirichlet_process":
         a, b = concentration
         weights = a / (a + b) * np.hstack((1, np.cumprod(b / (a + b))[:-1]))
@@ -345,13 +364,24 @@ def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPrior
     """Eqs. (12.4)-(12.7) and (12.12): the posterior for fixed responsibilities (N, K).
     X (N, d); returns a VariationalState."""
     priors = _check_priors(priors)
-    nk, xk, sk = gaussian_statistics(X, resp, reg_covar, priors.covariance_type)
-    concentration = estimate_weights(nk, priors)
-    beta, means = estimate_means(nk, xk, priors)
-    nu, covariances = estimate_wishart(nk, xk, sk, beta, priors)
+    X = as_samples(X)
+    resp = _check_resp(resp, X.shape[0])
+    if np.any(resp < 0):
+        raise ValueError("resp must hold non-negative responsibilities (as the E-step gives).")
+    reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
+    return _variational_m_step(X, resp, priors, reg_covar)
+
+
+def _variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPriors,
+                        reg_covar: float) -> VariationalState:
+    """variational_m_step for checked arguments (the loop's own calls)."""
+    nk, xk, sk = _gaussian_statistics(X, resp, reg_covar, priors.covariance_type)
+    concentration = _estimate_weights(nk, priors)
+    beta, means = _estimate_means(nk, xk, priors)
+    nu, covariances = _estimate_wishart(nk, xk, sk, beta, priors)
     covariances = 0.5 * (covariances + covariances.transpose(0, 2, 1))
     params = GMMParams._from_m_step(
-        expected_weights(concentration, priors.weight_concentration_prior_type), means,
+        _expected_weights(concentration, priors.weight_concentration_prior_type), means,
         covariances, priors.covariance_type)
     return VariationalState(concentration, beta, nu, params)
 
@@ -360,7 +390,10 @@ def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPrior
 def expected_log_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     """E[log pi_k] under the weights' posterior, eq. (12.8), from the concentration (K,) or
     (2, K) of estimate_weights. Returns (K,)."""
-    concentration = _check_concentration(concentration, prior_type)
+    return _expected_log_weights(_check_concentration(concentration, prior_type), prior_type)
+
+
+def _expected_log_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     if prior_type == "dirichlet_process":
         a, b = concentration
         digamma_sum = digamma(a + b)
@@ -376,7 +409,10 @@ def expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
     -(d/2) log 2 pi + (1/2) log |nu_k W_k| - (nu_k/2) (x - m_k)^T W_k (x - m_k).
     X: (N, d) or (N,)."""
     X = as_samples(X)
-    state = _check_state(state, X.shape[1])
+    return _expected_log_gaussian(X, _check_state(state, X.shape[1]))
+
+
+def _expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
     d = X.shape[1]
     nu = state.degrees_of_freedom
     log_gauss = _log_gaussian_prob(X, state.params) - 0.5 * d * np.log(nu)
@@ -386,7 +422,14 @@ def expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
 
 def variational_e_step(X: np.ndarray, state: VariationalState, prior_type: str):
     """log r_nk (N, K) and log sum_k rho_nk (N,), eqs. (12.8)-(12.11). X: (N, d) or (N,)."""
-    log_rho = expected_log_gaussian(X, state) + expected_log_weights(
+    X = as_samples(X)
+    state = _check_state(state, X.shape[1])
+    _check_concentration(state.weight_concentration, prior_type)
+    return _variational_e_step(X, state, prior_type)
+
+
+def _variational_e_step(X: np.ndarray, state: VariationalState, prior_type: str):
+    log_rho = _expected_log_gaussian(X, state) + _expected_log_weights(
         state.weight_concentration, prior_type)
     log_norm = _log_sum_exp_rows(log_rho)
     with np.errstate(under="ignore"):
@@ -418,6 +461,11 @@ def lower_bound(state: VariationalState, log_resp: np.ndarray, priors: Variation
     if log_resp.ndim != 2 or log_resp.shape[1] != len(state.weights) or np.any(log_resp > 0):
         raise ValueError(f"log_resp must be log-responsibilities (N, K) with K = "
                          f"{len(state.weights)}, all <= 0, as variational_e_step returns.")
+    return _lower_bound(state, log_resp, priors)
+
+
+def _lower_bound(state: VariationalState, log_resp: np.ndarray, priors: VariationalPriors
+                 ) -> float:
     d = state.means.shape[1]
     nu = state.degrees_of_freedom
     log_det_w_half = (state.params.log_det_precisions_cholesky - 0.5 * d * np.log(nu))
@@ -497,14 +545,15 @@ def run_variational(X, n_components: int, *,
     max_iter = check_whole_number(max_iter, "max_iter")
     check_choice(init_params, "init_params", INIT_METHODS)
     resp = _initial_responsibilities(X, n_components, init_params, random_state)
-    states = [variational_m_step(X, resp, priors, reg_covar)]
+    states = [_variational_m_step(X, resp, priors, reg_covar)]
     bounds: list[float] = []
     bound, converged = -np.inf, False
     for _ in range(max_iter):
         previous = bound
-        log_resp, _ = variational_e_step(X, states[-1], priors.weight_concentration_prior_type)
-        states.append(variational_m_step(X, np.exp(log_resp), priors, reg_covar))
-        bound = lower_bound(states[-1], log_resp, priors)
+        # the private steps: every argument was checked above or is the loop's own result
+        log_resp, _ = _variational_e_step(X, states[-1], priors.weight_concentration_prior_type)
+        states.append(_variational_m_step(X, np.exp(log_resp), priors, reg_covar))
+        bound = _lower_bound(states[-1], log_resp, priors)
         bounds.append(bound)
         if abs(bound - previous) < tol:
             converged = True
