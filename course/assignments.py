@@ -1,4 +1,4 @@
-"""The exercises of notebooks 01-05 as an nbgrader assignment (nbgrader's source format).
+"""The exercises of notebooks 01-06 as an nbgrader assignment (nbgrader's source format).
 
     python3 run.py assignments OUT [--force]
 
@@ -30,7 +30,7 @@ __all__ = ["ASSIGNMENT", "POINTS", "assignment_notebook", "make_assignments", "m
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-CORE = ("01", "02", "03", "04", "05")
+CORE = ("01", "02", "03", "04", "06")
 ASSIGNMENT = "gmm_exercises"
 POINTS = 2
 HIDDEN_SEEDS = range(1000, 1005)
@@ -121,7 +121,7 @@ def make_assignments(out_dir, force: bool = False) -> dict[str, list[str]]:
     """Write the assignment under out_dir/source/ASSIGNMENT; {notebook: exercise names}."""
     paths = [next(iter(sorted(NOTEBOOKS.glob(f"{prefix}_*.ipynb"))), None) for prefix in CORE]
     if None in paths:
-        raise CommandError(f"the core notebooks 01-05 are not all in {NOTEBOOKS}.")
+        raise CommandError(f"the core notebooks 01-06 are not all in {NOTEBOOKS}.")
     built = {path.name: assignment_notebook(path) for path in paths}
     files = {f"source/{ASSIGNMENT}/{name}": notebook_text(nb) for name, (nb, _) in
              built.items()}
@@ -132,7 +132,7 @@ def make_assignments(out_dir, force: bool = False) -> dict[str, list[str]]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python3 run.py assignments",
-        description="Write the exercises of notebooks 01-05 as an nbgrader assignment.")
+        description="Write the exercises of notebooks 01-06 as an nbgrader assignment.")
     parser.add_argument("out", help="the nbgrader course folder (created if needed)")
     parser.add_argument("--force", action="store_true", help="replace an earlier output")
     args = parser.parse_args(argv)

@@ -7,7 +7,7 @@ Two levels, both imported here with ``import gmm_teach as gt``:
   initial_params (scikit-learn's four starts), run_em (the loop, returning an EMTrace that
   keeps every half-step as data), bic / aic, elbo / posterior_kl (the lower bound,
   gmm_teach.bound); sample, run_variational, run_semisupervised_em,
-  run_em_missing (notebooks 11-13; modules sampling, variational, semisupervised, missing).
+  run_em_missing (notebooks 12-14; modules sampling, variational, semisupervised, missing).
 - **The notebooks' helpers**: the iris loaders, the figures (draw_gmm, draw_ellipse,
   scatter_responsibilities, one colour and marker per component), the styles
   (use_default_style, use_presenter_style, use_dark_style) and print_table.
@@ -16,7 +16,7 @@ Modules that the notebooks import by name, not re-exported here: ``gmm_teach.exp
 (sliders), ``gmm_teach.scrubber`` (the EM scrubber and the kernel-free player),
 ``gmm_teach.exercises`` (the checkers), ``gmm_teach.selection``, ``gmm_teach.collapse``,
 ``gmm_teach.optima`` (local optima, degenerate fits), ``gmm_teach.study_figures`` (the
-multi-panel figures of 06 and 08),
+multi-panel figures of 07 and 09),
 ``gmm_teach.figures`` (the core notebooks' multi-panel figures) and ``gmm_teach.calculus``
 (central differences). Equation numbers (n.k) are those of notebook n, as in the notebooks.
 """

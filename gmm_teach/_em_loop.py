@@ -1,5 +1,5 @@
-"""The EM loop shared by the variants of notebook 13 (labels, gaps): scikit-learn's loop and
-stopping rule (5.1) around any E-step and M-step, every iteration's parameters kept."""
+"""The EM loop shared by the variants of notebook 14 (labels, gaps): scikit-learn's loop and
+stopping rule (6.1) around any E-step and M-step, every iteration's parameters kept."""
 
 from __future__ import annotations
 

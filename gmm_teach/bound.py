@@ -309,7 +309,7 @@ def em_means_path(x, start, *, weights, variances, max_iter: int = 100,
 
     Each step maximises L(q, .) over the means, so l(mu_1, mu_2) never decreases along the
     path. With equal weights and variances a start on the diagonal mu_1 = mu_2 stays on it
-    (both responsibilities are 1/2): the saddle where symmetric starts stop (notebook 06).
+    (both responsibilities are 1/2): the saddle where symmetric starts stop (notebook 07).
     x: (N,) or (N, 1); start: (mu_1, mu_2); weights, variances as in log_likelihood_grid.
     Stops after max_iter steps or when no mean moves by more than tol times the spread of x.
     Returns (n_steps + 1, 2): row 0 is start, row i the means after step i.

@@ -4,7 +4,7 @@ The mixture likelihood has no maximum: put a component's mean on a sample x_m an
 covariance shrink to sigma^2 I. The term of x_m in the mean log-likelihood (4.6) grows like
 -(d / 2N) log sigma^2, without bound, while every other term stays finite. EM can walk into
 such a spike by itself, most easily onto repeated samples. These helpers build the examples
-notebook 07 shows, so that the notebook and its tests run the very same numbers:
+notebook 08 shows, so that the notebook and its tests run the very same numbers:
 
   spike_params(X, index, variance)    a broad component over the data plus a spike on X[index];
   duplicated_point_example()          data (cm) with one row repeated, and a start that

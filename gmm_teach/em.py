@@ -10,8 +10,8 @@ Equations, numbered as in the notebooks: (n.k) is the k-th numbered equation of 
 (4.2)  mu_k = (1/N_k) sum_n gamma_nk x_n
 (4.8)  Sigma_k = (1/N_k) sum_n gamma_nk (x_n - mu_k)(x_n - mu_k)^T + reg_covar I
 (4.5)  pi_k = N_k / N
-(5.1)  stop at the first iteration i with |l_i - l_(i-1)| < tol, l_0 = -inf      the loop
-(5.2)  BIC = -2 N l(theta) + p log N
+(6.1)  stop at the first iteration i with |l_i - l_(i-1)| < tol, l_0 = -inf      the loop
+(6.2)  BIC = -2 N l(theta) + p log N
 
 Everything is computed in log space: log pi_k + log N(x_n | mu_k, Sigma_k) by eq. (2.2), then
 normalised with the log-sum-exp trick, so points far from every component give finite
@@ -188,7 +188,7 @@ def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float,
         # when every row of resp sums to 1. scikit-learn computes the right-hand side. For the
         # one-point starts ("k-means++", "random_from_data": rows of zeros) that is the scatter
         # about the ORIGIN of the N - K unpicked samples, divided by about K: a very broad
-        # start (notebook 09 computes it). So do we, for the same iterations.
+        # start (notebook 10 computes it). So do we, for the same iterations.
         tied = (X.T @ X - (nk * means.T) @ means) / nk.sum()
         covariances = np.broadcast_to(0.5 * (tied + tied.T), (resp.shape[1], d, d)).copy()
     else:
@@ -400,7 +400,7 @@ def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
 
     Each iteration i = 1, 2, ... runs the E-step on params[i-1] (which also gives its mean
     log-likelihood, eq. (4.6)), then the M-step, giving params[i]; it stops when the mean
-    log-likelihood changed by less than `tol`, eq. (5.1) (absolute, per sample, so the
+    log-likelihood changed by less than `tol`, eq. (6.1) (absolute, per sample, so the
     threshold does not depend on N) or after max_iter iterations. This is scikit-learn's loop:
     the same n_iter_, converged_, lower_bound_ and lower_bounds_ for the same start.
 
@@ -424,7 +424,7 @@ def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
         lower_bound = float(np.mean(log_p))                         # eq. (4.6) of params[-1]
         mean_lls.append(lower_bound)
         params.append(_m_step(X, resp, reg_covar, init.covariance_type))  # M-step
-        if abs(lower_bound - previous) < tol:                       # eq. (5.1)
+        if abs(lower_bound - previous) < tol:                       # eq. (6.1)
             converged = True
             break
     return EMTrace(X=X, params=tuple(params), mean_log_likelihoods=np.array(mean_lls),
@@ -434,7 +434,7 @@ def run_em(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
 
 # ----------------------------------------------------------------------------- choosing K
 def bic(X, params: GMMParams) -> float:
-    """Bayesian information criterion, eq. (5.2): -2 N l(theta) + p log N (lower is better); l is
+    """Bayesian information criterion, eq. (6.2): -2 N l(theta) + p log N (lower is better); l is
     eq. (4.6) and p = params.n_parameters. X: (N, d) or (N,). Equal to scikit-learn's
     GaussianMixture.bic."""
     X = as_samples(X)

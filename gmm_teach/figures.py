@@ -197,7 +197,7 @@ def plot_joints_and_posterior(ax, ax_bars, x_grid, terms, x0, joint, posterior) 
 def plot_em_progress(ax, ax_gain, trace) -> None:
     """Left: the mean log-likelihood (4.6) of params[0..n_iter], with trace.lower_bound
     (params[n_iter - 1]) and the final score marked. Right: the increase per iteration on a
-    log scale, with tol and the iteration that stopped the loop by (5.1)."""
+    log scale, with tol and the iteration that stopped the loop by (6.1)."""
     if not isinstance(trace, EMTrace) or trace.n_iter < 2:
         raise ValueError("trace must be a gt.run_em(...) result with at least 2 iterations "
                          f"(the increase needs two changes), got {trace!r:.80}.")

@@ -1,16 +1,16 @@
-"""EM when some entries of X are missing (NaN), full covariances (notebook 13).
+"""EM when some entries of X are missing (NaN), full covariances (notebook 14).
 
 Split each sample into its observed part x_n^o and missing part x_n^m (which entries are
 missing may differ from sample to sample), and each mean and covariance the same way.
-(13.3)  p(x_n^o) = sum_k pi_k N(x_n^o | mu_k^o, Sigma_k^oo)     the likelihood of what is seen
-The E-step computes the responsibilities from (13.3) by Bayes' rule, as (3.2), and, for each
+(14.3)  p(x_n^o) = sum_k pi_k N(x_n^o | mu_k^o, Sigma_k^oo)     the likelihood of what is seen
+The E-step computes the responsibilities from (14.3) by Bayes' rule, as (3.2), and, for each
 component, what the missing entries are expected to be and how uncertain they remain:
-(13.4)  xhat_nk^m = mu_k^m + Sigma_k^mo (Sigma_k^oo)^-1 (x_n^o - mu_k^o),   xhat_nk^o = x_n^o
-(13.5)  C_nk^mm = Sigma_k^mm - Sigma_k^mo (Sigma_k^oo)^-1 Sigma_k^om,       C_nk zero elsewhere
+(14.4)  xhat_nk^m = mu_k^m + Sigma_k^mo (Sigma_k^oo)^-1 (x_n^o - mu_k^o),   xhat_nk^o = x_n^o
+(14.5)  C_nk^mm = Sigma_k^mm - Sigma_k^mo (Sigma_k^oo)^-1 Sigma_k^om,       C_nk zero elsewhere
 The M-step is (4.7), (4.2), (4.8), (4.5) with x_n replaced by xhat_nk, plus the uncertainty:
-(13.6)  mu_k = (1/N_k) sum_n gamma_nk xhat_nk,
+(14.6)  mu_k = (1/N_k) sum_n gamma_nk xhat_nk,
         Sigma_k = (1/N_k) sum_n gamma_nk [(xhat_nk - mu_k)(xhat_nk - mu_k)^T + C_nk] + reg_covar I
-EM never decreases the mean of log (13.3) (for reg_covar = 0). Nothing missing: run_em.
+EM never decreases the mean of log (14.3) (for reg_covar = 0). Nothing missing: run_em.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _check(X: np.ndarray, params) -> GMMParams:
 
 
 def _e_step(X: np.ndarray, params: GMMParams):
-    """resp (N, K), log p(x_n^o) (N,), xhat (K, N, d) and C (K, N, d, d): (13.3)-(13.5)."""
+    """resp (N, K), log p(x_n^o) (N,), xhat (K, N, d) and C (K, N, d, d): (14.3)-(14.5)."""
     n, d = X.shape
     K = params.n_components
     observed = ~np.isnan(X)
@@ -94,11 +94,11 @@ def _e_step(X: np.ndarray, params: GMMParams):
             with np.errstate(over="ignore"):  # beyond float64: -inf, named below
                 squared = np.sum(z * z, axis=0)
             log_prob[rows, k] = (-0.5 * (o.sum() * LOG_2PI + squared)
-                                 - np.log(np.diag(L)).sum())                # (13.3)'s terms
+                                 - np.log(np.diag(L)).sum())                # (14.3)'s terms
             if m.any():
                 B = L_inverse @ sigma[np.ix_(o, m)]                         # L^-1 Sigma^om
-                xhat[k][np.ix_(rows, m)] = mu[m] + z.T @ B                  # (13.4)
-                C[np.ix_([k], rows, m, m)] = sigma[np.ix_(m, m)] - B.T @ B  # (13.5)
+                xhat[k][np.ix_(rows, m)] = mu[m] + z.T @ B                  # (14.4)
+                C[np.ix_([k], rows, m, m)] = sigma[np.ix_(m, m)] - B.T @ B  # (14.5)
     with np.errstate(divide="ignore"):
         log_prob += np.log(params.weights)
     a_max = log_prob.max(axis=1, keepdims=True)            # log-sum-exp, as in (3.3)
@@ -114,10 +114,10 @@ def _e_step(X: np.ndarray, params: GMMParams):
 
 
 def missing_e_step(X, params: GMMParams):
-    """The E-step with missing entries (NaN in X, shape (N, d)), eqs. (13.3)-(13.5).
+    """The E-step with missing entries (NaN in X, shape (N, d)), eqs. (14.3)-(14.5).
 
-    Returns resp (N, K), log p(x_n^o) (N,), xhat (K, N, d) (eq. (13.4): observed entries as
-    they are, missing ones filled per component) and C (K, N, d, d) (eq. (13.5)). Memory:
+    Returns resp (N, K), log p(x_n^o) (N,), xhat (K, N, d) (eq. (14.4): observed entries as
+    they are, missing ones filled per component) and C (K, N, d, d) (eq. (14.5)). Memory:
     K N d^2 numbers for C, meant for teaching-sized data."""
     X = as_incomplete_samples(X)
     return _e_step(X, _check(X, params))
@@ -126,7 +126,7 @@ def missing_e_step(X, params: GMMParams):
 def _m_step(resp, xhat, C, reg_covar: float) -> GMMParams:
     K, n, d = xhat.shape
     nk = resp.sum(axis=0) + 10 * EPS                                        # (4.7)
-    means = np.einsum("nk,kni->ki", resp, xhat) / nk[:, np.newaxis]         # (13.6)
+    means = np.einsum("nk,kni->ki", resp, xhat) / nk[:, np.newaxis]         # (14.6)
     covariances = np.empty((K, d, d))
     for k in range(K):
         diff = xhat[k] - means[k]
@@ -137,7 +137,7 @@ def _m_step(resp, xhat, C, reg_covar: float) -> GMMParams:
 
 
 def missing_m_step(resp, xhat, C, reg_covar: float = 1e-6) -> GMMParams:
-    """The M-step with missing entries, eq. (13.6) with (4.7) and (4.5): resp (N, K), xhat
+    """The M-step with missing entries, eq. (14.6) with (4.7) and (4.5): resp (N, K), xhat
     (K, N, d), C (K, N, d, d) as missing_e_step returns them. Returns a GMMParams."""
     resp, xhat, C = (as_float_array(a, name) for a, name in
                      ((resp, "resp"), (xhat, "xhat"), (C, "C")))
@@ -164,7 +164,7 @@ def impute(X, params: GMMParams) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class MissingDataTrace(VariantTrace):
     """An EMTrace for data with missing entries: X keeps its NaN; mean_log_likelihoods are
-    the mean of log (13.3); responsibilities(i) come from (13.3) by Bayes' rule."""
+    the mean of log (14.3); responsibilities(i) come from (14.3) by Bayes' rule."""
 
     def _e_step_of(self, params: GMMParams):
         return _e_step(self.X, params)[:2]
@@ -179,7 +179,7 @@ def _statistics_and_log_p(X: np.ndarray, params: GMMParams):
 def run_em_missing(X, init: GMMParams, *, tol: float = 1e-3, max_iter: int = 100,
                    reg_covar: float = 1e-6) -> MissingDataTrace:
     """EM for a full-covariance mixture on X with NaN for missing entries: E-step
-    (13.3)-(13.5), M-step (13.6), stopping rule (5.1) on the mean of log (13.3).
+    (14.3)-(14.5), M-step (14.6), stopping rule (6.1) on the mean of log (14.3).
 
     X: (N, d), rows with at least one observed entry. init: a "full" GMMParams, e.g.
     initial_params on the rows without gaps or on X with column means filled in.

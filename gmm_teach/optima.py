@@ -1,4 +1,4 @@
-"""Local optima of EM and how to tell a proper fit from a degenerate one (notebooks 06, 08).
+"""Local optima of EM and how to tell a proper fit from a degenerate one (notebooks 07, 09).
 
 EM stops at a stationary point of the mean log-likelihood (4.6); which one depends on the
 start. Some of those points are not clusterings at all:
@@ -7,8 +7,8 @@ start. Some of those points are not clusterings at all:
   rounded to a step h spread a value uniformly over an interval of width h, a variance of
   h^2 / 12; a component whose smallest covariance eigenvalue is below that floor sits on a
   few points on one line (often exactly, with variance reg_covar), and its density on that
-  line, not a better clustering, buys the high likelihood (notebook 07's singularity).
-  The criterion, used by notebooks 06 and 08 alike:
+  line, not a better clustering, buys the high likelihood (notebook 08's singularity).
+  The criterion, used by notebooks 07 and 09 alike:
 
       degenerate  <=>  min_k lambda_min(Sigma_k) < degeneracy_floor(X, reg_covar)
                        = max(h^2 / 12, 2 reg_covar),
@@ -21,7 +21,7 @@ start. Some of those points are not clusterings at all:
   X), so the M-step (4.7), (4.2), (4.8), (4.5) keeps them identical for ever: a K-component
   run that is really the (K-1)-component fit, a fixed point EM cannot leave.
 
-seed_study runs EM from many starts per method, the way notebook 06 collects its optima.
+seed_study runs EM from many starts per method, the way notebook 07 collects its optima.
 """
 
 from __future__ import annotations

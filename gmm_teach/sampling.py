@@ -1,7 +1,7 @@
-"""The mixture as a generative model: draw the label, then the point (notebook 11).
+"""The mixture as a generative model: draw the label, then the point (notebook 12).
 
-(11.1)  z_n ~ Categorical(pi_1, ..., pi_K)          the latent label of sample n
-(11.2)  x_n | z_n = k ~ N(mu_k, Sigma_k)            the point, given its label
+(12.1)  z_n ~ Categorical(pi_1, ..., pi_K)          the latent label of sample n
+(12.2)  x_n | z_n = k ~ N(mu_k, Sigma_k)            the point, given its label
 
 Drawing N labels independently and counting them is one multinomial draw of the counts
 (N_1, ..., N_K); scikit-learn's GaussianMixture.sample draws the counts that way and then the
@@ -20,7 +20,7 @@ __all__ = ["sample"]
 
 
 def sample(params, n, random_state=None) -> tuple[np.ndarray, np.ndarray]:
-    """n samples from the mixture through the latent label, eqs. (11.1), (11.2).
+    """n samples from the mixture through the latent label, eqs. (12.1), (12.2).
 
     params: a GMMParams (K components, d features). n: a whole number >= 1.
     random_state: None, an int or a np.random.RandomState; for the same int the numbers are
@@ -35,9 +35,9 @@ def sample(params, n, random_state=None) -> tuple[np.ndarray, np.ndarray]:
     weights = params.weights
     if weights[:-1].sum() > 1.0:  # within GMMParams' 1e-6 of 1, but numpy needs <= 1
         weights = weights / weights.sum()
-    counts = rng.multinomial(n, weights)                            # eq. (11.1), counted
+    counts = rng.multinomial(n, weights)                            # eq. (12.1), counted
     if params.covariance_type in ("full", "tied"):
-        blocks = [rng.multivariate_normal(mu, sigma, int(count))   # eq. (11.2)
+        blocks = [rng.multivariate_normal(mu, sigma, int(count))   # eq. (12.2)
                   for mu, sigma, count in zip(params.means, params.covariances, counts,
                                               strict=True)]
     else:  # diagonal covariances: one independent normal per feature, as scikit-learn

@@ -3,16 +3,16 @@ clusters to known classes.
 
 Equations (numbered as in the notebooks that state them):
 
-(5.2) BIC = -2 N l(theta) + p log N         (gmm_teach.bic; l is eq. (4.6), p the free parameters)
-(8.1) AIC = -2 N l(theta) + 2 p             (gmm_teach.aic)
-(8.2) CV(K) = (1/F) sum_f l_f(theta_{-f}):  fit on all folds but f, score fold f with eq. (4.6),
+(6.2) BIC = -2 N l(theta) + p log N         (gmm_teach.bic; l is eq. (4.6), p the free parameters)
+(9.1) AIC = -2 N l(theta) + 2 p             (gmm_teach.aic)
+(9.2) CV(K) = (1/F) sum_f l_f(theta_{-f}):  fit on all folds but f, score fold f with eq. (4.6),
       average over the F folds.
-(10.1) accuracy = max over one-to-one maps m from clusters to classes of
+(11.1) accuracy = max over one-to-one maps m from clusters to classes of
        (1/N) #{n : m(cluster_n) = class_n}  (the best assignment, Hungarian algorithm).
 
 Best-of-n fits can keep only proper runs: with min_variance (gmm_teach.optima.degeneracy_floor),
 a run with a component thinner than that is set aside, because the highest likelihood
-otherwise goes to degenerate spikes (notebooks 06, 07).
+otherwise goes to degenerate spikes (notebooks 07, 08).
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def cross_validated_log_likelihood(X, n_components: int, *, n_splits: int = 5,
                                    method: str = "k-means++", covariance_type: str = "full",
                                    reg_covar: float = 1e-6,
                                    min_variance: float | None = None) -> np.ndarray:
-    """Held-out mean log-likelihood per fold, eq. (8.2) before the average.
+    """Held-out mean log-likelihood per fold, eq. (9.2) before the average.
 
     The samples are split by KFold(n_splits, shuffle=True, random_state=random_state); for
     each fold f, a mixture is fitted with fit_best_of on the other folds and scored with
@@ -152,7 +152,7 @@ class Criteria(NamedTuple):
     """BIC, AIC and CV for every K (see criteria_over_k); arrays of shape (len(Ks),).
 
     Ks: the candidates. fits: the best-of-n final GMMParams per K. training: eq. (4.6) of
-    each fit on X. bic, aic: eqs. (5.2), (8.1). cv, cv_se: eq. (8.2) and its standard error
+    each fit on X. bic, aic: eqs. (6.2), (9.1). cv, cv_se: eq. (9.2) and its standard error
     over the folds. n_parameters: p per K.
     """
 
@@ -181,7 +181,7 @@ class Criteria(NamedTuple):
 def criteria_over_k(X, Ks, *, n_starts: int = 10, n_starts_cv: int = 3, n_splits: int = 5,
                     reg_covar: float = 1e-6, min_variance: float | None = None) -> Criteria:
     """For every K in Ks: fit_best_of(X, K, n_starts) (only proper runs if min_variance is
-    given), its BIC (5.2) and AIC (8.1), and the held-out CV(K) (8.2) from
+    given), its BIC (6.2) and AIC (9.1), and the held-out CV(K) (9.2) from
     cross_validated_log_likelihood with n_starts_cv starts per fold. X: (N, d) or (N,);
     Ks: whole numbers >= 1. Returns a Criteria."""
     X = as_samples(X)
@@ -207,7 +207,7 @@ class ClusterMatch(NamedTuple):
         classes[i], classes in sorted order), then the unmatched ones, sorted.
     table: (C, K) counts, table[i, j] = #{n : true_n = classes[i], cluster_n = clusters[j]},
         so the matched pairs are on its diagonal.
-    accuracy: eq. (10.1), the trace of table over N.
+    accuracy: eq. (11.1), the trace of table over N.
     """
 
     classes: np.ndarray
@@ -227,7 +227,7 @@ class ClusterMatch(NamedTuple):
 def match_clusters(labels_true, labels_pred) -> ClusterMatch:
     """Confusion table of true classes against clusters, with the clusters matched to the
     classes by the best one-to-one assignment (scipy.optimize.linear_sum_assignment, which
-    maximises the number of samples on the diagonal), and the accuracy (10.1) after matching.
+    maximises the number of samples on the diagonal), and the accuracy (11.1) after matching.
 
     labels_true, labels_pred: (N,) labels of any sortable kind (strings, ints). Cluster
     numbers are arbitrary, so a plain "fraction equal" would be meaningless; the matching

@@ -1,10 +1,10 @@
-"""EM when some labels are known (notebook 13).
+"""EM when some labels are known (notebook 14).
 
 A labelled sample n (label y_n = k, 0-based in code, component k + 1 in the notebooks) is known
 to come from component k, so its responsibilities are not estimated but fixed:
-(13.1)  gamma_nk = 1 if k = y_n, else 0               (labelled n; unlabelled n: eq. (3.2))
+(14.1)  gamma_nk = 1 if k = y_n, else 0               (labelled n; unlabelled n: eq. (3.2))
 and EM maximises the log-likelihood of what is observed, labels included:
-(13.2)  l(theta) = (1/N) [ sum_{n labelled} log pi_{y_n} N(x_n | mu_{y_n}, Sigma_{y_n})
+(14.2)  l(theta) = (1/N) [ sum_{n labelled} log pi_{y_n} N(x_n | mu_{y_n}, Sigma_{y_n})
                           + sum_{n unlabelled} log sum_k pi_k N(x_n | mu_k, Sigma_k) ]
 The M-step is the usual one, (4.7), (4.2), (4.8), (4.5), with those responsibilities. With no
 labels this is run_em, number for number.
@@ -62,12 +62,12 @@ def _e_step_with_labels(X: np.ndarray, params: GMMParams, labels: np.ndarray):
             log_p[rows] = _weighted_log_prob(X[rows], params)[np.arange(len(rows)),
                                                                labels[rows]]
         resp[rows] = 0.0
-        resp[rows, labels[rows]] = 1.0                       # eq. (13.1)
+        resp[rows, labels[rows]] = 1.0                       # eq. (14.1)
     return resp, log_p
 
 
 def semisupervised_e_step(X, params: GMMParams, labels) -> np.ndarray:
-    """Responsibilities (N, K): one-hot rows for labelled samples, eq. (13.1), Bayes' rule
+    """Responsibilities (N, K): one-hot rows for labelled samples, eq. (14.1), Bayes' rule
     (3.2) for the unlabelled (labels -1). X: (N, d) or (N,); labels: (N,) in -1..K-1."""
     X = as_samples(X)
     params = _check_params(params, X)
@@ -99,7 +99,7 @@ def labelled_start(X, labels, n_components: int, *, reg_covar: float = 1e-6) -> 
 
 @dataclass(frozen=True, eq=False)
 class SemiSupervisedTrace(VariantTrace):
-    """An EMTrace whose mean_log_likelihoods are eq. (13.2) and whose responsibilities keep
+    """An EMTrace whose mean_log_likelihoods are eq. (14.2) and whose responsibilities keep
     the labelled samples' one-hot rows; labels: the (N,) labels used (-1: unlabelled)."""
 
     labels: np.ndarray = None
@@ -110,8 +110,8 @@ class SemiSupervisedTrace(VariantTrace):
 
 def run_semisupervised_em(X, labels, init: GMMParams, *, tol: float = 1e-3,
                           max_iter: int = 100, reg_covar: float = 1e-6) -> SemiSupervisedTrace:
-    """EM with some labels known: E-step (13.1)/(3.2), M-step (4.7), (4.2), (4.8), (4.5),
-    stopping when eq. (13.2) changes by less than tol (the stopping rule (5.1)).
+    """EM with some labels known: E-step (14.1)/(3.2), M-step (4.7), (4.2), (4.8), (4.5),
+    stopping when eq. (14.2) changes by less than tol (the stopping rule (6.1)).
 
     X: (N, d) or (N,); labels: (N,) ints, -1 for unlabelled, else the component index 0..K-1;
     init: a GMMParams (e.g. from initial_params). All labels -1: the same numbers as run_em.

@@ -1,4 +1,4 @@
-"""The multi-panel figures of notebooks 06 (starts and local optima) and 08 (choosing K).
+"""The multi-panel figures of notebooks 07 (starts and local optima) and 09 (choosing K).
 
 Each function draws one figure from results the notebook has computed (traces, a SeedStudy,
 a Criteria) and returns the matplotlib Figure; the notebook calls plt.show(). Nothing is
@@ -21,7 +21,7 @@ from .style import component_color
 __all__ = ["plot_starts_and_ends", "plot_seed_study", "plot_optima", "plot_n_init",
            "plot_criteria"]
 
-#: Line style and marker per initialisation method, the same in every figure of notebook 06.
+#: Line style and marker per initialisation method, the same in every figure of notebook 07.
 METHOD_STYLES = {"kmeans": ("-", "o"), "k-means++": ("--", "s"), "random": (":", "^"),
                  "random_from_data": ("-.", "D")}
 _IRIS_LIMITS = ((3.9, 8.3), (1.7, 4.7))
@@ -115,13 +115,13 @@ def plot_optima(X, runs: Sequence[tuple[str, EMTrace]]):
 
 
 def plot_n_init(n_starts, at_least_one: Mapping, kept: Mapping):
-    """(6.3) and (6.4) against the number of starts, one line style per method.
+    """(7.3) and (7.4) against the number of starts, one line style per method.
     n_starts: (n,); at_least_one, kept: method -> (n,) probabilities."""
     n_starts = np.asarray(n_starts)
     if not isinstance(kept, Mapping) or not isinstance(at_least_one, Mapping) \
             or set(kept) != set(at_least_one) or not kept:
         raise TypeError("at_least_one and kept must be dicts of method -> probabilities with "
-                        "the same methods, e.g. {'random': (6.3) per n}, {'random': (6.4) per n}.")
+                        "the same methods, e.g. {'random': (7.3) per n}, {'random': (7.4) per n}.")
     for m in kept:
         if np.shape(kept[m]) != n_starts.shape or np.shape(at_least_one[m]) != n_starts.shape:
             raise ValueError(f"at_least_one[{m!r}] and kept[{m!r}] need one value per entry of "
@@ -132,9 +132,9 @@ def plot_n_init(n_starts, at_least_one: Mapping, kept: Mapping):
         if m in never:
             continue
         line, marker = METHOD_STYLES.get(m, ("-", "o"))
-        ax.plot(n_starts, at_least_one[m], linestyle=line, color="0.6", label=f'"{m}", eq. (6.3)')
+        ax.plot(n_starts, at_least_one[m], linestyle=line, color="0.6", label=f'"{m}", eq. (7.3)')
         ax.plot(n_starts, kept[m], linestyle=line, marker=marker, color="0.1", markevery=3,
-                label=f'"{m}", eq. (6.4)')
+                label=f'"{m}", eq. (7.4)')
     if never:
         ax.plot(n_starts, np.zeros(len(n_starts)), color="#D55E00",
                 label=", ".join(f'"{m}"' for m in never) + ": p = 0")
@@ -147,8 +147,8 @@ def plot_n_init(n_starts, at_least_one: Mapping, kept: Mapping):
 
 
 def plot_criteria(results: Mapping[str, Criteria], training_label: str = "training"):
-    """One row per data set: BIC (5.2), AIC (8.1), and the training (4.6) with the held-out
-    CV(K) (8.2) +- one standard error; stars on each criterion's choice."""
+    """One row per data set: BIC (6.2), AIC (9.1), and the training (4.6) with the held-out
+    CV(K) (9.2) +- one standard error; stars on each criterion's choice."""
     if not isinstance(results, Mapping) or not results:
         raise TypeError("results must be a non-empty dict of data set name -> Criteria.")
     fig, axes = plt.subplots(len(results), 3, figsize=(15, 4.25 * len(results)), squeeze=False)
@@ -168,7 +168,7 @@ def plot_criteria(results: Mapping[str, Criteria], training_label: str = "traini
         ax.plot(c.Ks, c.training, marker="s", linestyle="--", color="0.45",
                 label=f"{training_label} l(θ), eq. (4.6)")
         ax.errorbar(c.Ks, c.cv, yerr=c.cv_se, marker="o", capsize=3, color=component_color(2),
-                    label="held-out CV(K) ± s.e., eq. (8.2)")
+                    label="held-out CV(K) ± s.e., eq. (9.2)")
         ax.plot(choice["CV"], c.cv[list(c.Ks).index(choice["CV"])], marker="*", markersize=20,
                 color=component_color(2), markeredgecolor="black", linestyle="none",
                 label=f"maximum: K = {choice['CV']}")

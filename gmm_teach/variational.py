@@ -1,31 +1,31 @@
 """Variational Bayes for Gaussian mixtures, one update per function, every state kept
-(notebook 12). The same numbers as scikit-learn's BayesianGaussianMixture.
+(notebook 13). The same numbers as scikit-learn's BayesianGaussianMixture.
 
-The model puts priors on the parameters (notebook 12 explains them):
-(12.1)  pi ~ Dirichlet(alpha_0, ..., alpha_0)                         "dirichlet_distribution"
-(12.2)  v_k ~ Beta(1, alpha_0), pi_k = v_k prod_{j<k} (1 - v_j)      "dirichlet_process"
-(12.3)  Lambda_k ~ Wishart(W_0, nu_0), mu_k | Lambda_k ~ N(m_0, (beta_0 Lambda_k)^-1)
+The model puts priors on the parameters (notebook 13 explains them):
+(13.1)  pi ~ Dirichlet(alpha_0, ..., alpha_0)                         "dirichlet_distribution"
+(13.2)  v_k ~ Beta(1, alpha_0), pi_k = v_k prod_{j<k} (1 - v_j)      "dirichlet_process"
+(13.3)  Lambda_k ~ Wishart(W_0, nu_0), mu_k | Lambda_k ~ N(m_0, (beta_0 Lambda_k)^-1)
 and the variational posterior keeps that form. Its updates, from responsibilities r_nk:
-(12.4)  N_k = sum_n r_nk, xbar_k = sum_n r_nk x_n / N_k,
+(13.4)  N_k = sum_n r_nk, xbar_k = sum_n r_nk x_n / N_k,
         S_k = sum_n r_nk (x_n - xbar_k)(x_n - xbar_k)^T / N_k + reg_covar I
-(12.5)  alpha_k = alpha_0 + N_k; stick-breaking: a_k = 1 + N_k, b_k = alpha_0 + sum_{j>k} N_j
-(12.6)  beta_k = beta_0 + N_k, m_k = (beta_0 m_0 + N_k xbar_k) / beta_k
-(12.7)  nu_k = nu_0 + N_k,
+(13.5)  alpha_k = alpha_0 + N_k; stick-breaking: a_k = 1 + N_k, b_k = alpha_0 + sum_{j>k} N_j
+(13.6)  beta_k = beta_0 + N_k, m_k = (beta_0 m_0 + N_k xbar_k) / beta_k
+(13.7)  nu_k = nu_0 + N_k,
         W_k^-1 = W_0^-1 + N_k S_k + (beta_0 N_k / beta_k)(xbar_k - m_0)(xbar_k - m_0)^T
 and the variational E-step, with psi the digamma function:
-(12.8)  E[log pi_k] = psi(alpha_k) - psi(sum_j alpha_j), or for stick-breaking
+(13.8)  E[log pi_k] = psi(alpha_k) - psi(sum_j alpha_j), or for stick-breaking
         psi(a_k) - psi(a_k + b_k) + sum_{j<k} [psi(b_j) - psi(a_j + b_j)]
-(12.9)  E[log |Lambda_k|] = sum_{i=1}^d psi((nu_k + 1 - i) / 2) + d log 2 + log |W_k|
-(12.10) E[(x_n - mu_k)^T Lambda_k (x_n - mu_k)] = d / beta_k + nu_k (x_n - m_k)^T W_k (x_n - m_k)
-(12.11) log rho_nk = E[log pi_k] + E[log |Lambda_k|] / 2 - (d/2) log 2 pi - (12.10) / 2,
+(13.9)  E[log |Lambda_k|] = sum_{i=1}^d psi((nu_k + 1 - i) / 2) + d log 2 + log |W_k|
+(13.10) E[(x_n - mu_k)^T Lambda_k (x_n - mu_k)] = d / beta_k + nu_k (x_n - m_k)^T W_k (x_n - m_k)
+(13.11) log rho_nk = E[log pi_k] + E[log |Lambda_k|] / 2 - (d/2) log 2 pi - (13.10) / 2,
         r_nk = rho_nk / sum_j rho_nk
-(12.12) E[pi_k] = alpha_k / sum_j alpha_j, or a_k/(a_k + b_k) prod_{j<k} b_j/(a_j + b_j)
+(13.12) E[pi_k] = alpha_k / sum_j alpha_j, or a_k/(a_k + b_k) prod_{j<k} b_j/(a_j + b_j)
         (normalised): scikit-learn's weights_.
-(12.13) the evidence lower bound, as scikit-learn computes it (constants dropped):
+(13.13) the evidence lower bound, as scikit-learn computes it (constants dropped):
         - sum_nk r_nk log r_nk - sum_k log B(W_k, nu_k) - log C(alpha) - (d/2) sum_k log beta_k
 The "covariances" reported are W_k^-1 / nu_k, the inverse of E[Lambda_k] (scikit-learn's
 covariances_). The loop is scikit-learn's: start from its responsibilities (k-means for the
-same random_state), then M-step (12.4)-(12.7), E-step (12.8)-(12.11), bound (12.13), until the
+same random_state), then M-step (13.4)-(13.7), E-step (13.8)-(13.11), bound (13.13), until the
 bound changes by less than tol (in total, not per sample, as in scikit-learn).
 """
 
@@ -73,10 +73,10 @@ PRIOR_TYPES = ("dirichlet_process", "dirichlet_distribution")
 # ----------------------------------------------------------------------------- priors
 @dataclass(frozen=True, eq=False)
 class VariationalPriors:
-    """The hyperparameters of (12.1)-(12.3), with scikit-learn's defaults filled in.
+    """The hyperparameters of (13.1)-(13.3), with scikit-learn's defaults filled in.
 
-    weight_concentration_prior_type: "dirichlet_process" (12.2) or "dirichlet_distribution"
-    (12.1). weight_concentration: alpha_0 (default 1/K). mean_precision: beta_0 (default 1).
+    weight_concentration_prior_type: "dirichlet_process" (13.2) or "dirichlet_distribution"
+    (13.1). weight_concentration: alpha_0 (default 1/K). mean_precision: beta_0 (default 1).
     mean: m_0 (d,) (default the data mean). degrees_of_freedom: nu_0 (default d).
     covariance: W_0^-1 as a (d, d) matrix (default the data covariance, np.cov; for "diag"
     its diagonal, for "spherical" the mean variance times I). covariance_type as in GMMParams.
@@ -102,7 +102,7 @@ def variational_priors(X, n_components: int, *,
                        weight_concentration_prior=None, mean_precision_prior=None,
                        mean_prior=None, degrees_of_freedom_prior=None, covariance_prior=None,
                        covariance_type: str = "full") -> VariationalPriors:
-    """The priors of (12.1)-(12.3) for data X (N, d), validated, defaults as scikit-learn's
+    """The priors of (13.1)-(13.3) for data X (N, d), validated, defaults as scikit-learn's
     BayesianGaussianMixture (which names them the same way). Returns VariationalPriors."""
     X = as_samples(X, min_samples=2)
     K = check_n_components(n_components, X.shape[0])
@@ -164,11 +164,11 @@ def _covariance_prior(X: np.ndarray, covariance_prior, covariance_type: str) -> 
 # ----------------------------------------------------------------------------- the state
 @dataclass(frozen=True, eq=False)
 class VariationalState:
-    """The variational posterior after one M-step, (12.5)-(12.7), and what it implies.
+    """The variational posterior after one M-step, (13.5)-(13.7), and what it implies.
 
     weight_concentration: (K,) alpha_k, or (2, K) rows a_k, b_k for stick-breaking.
     mean_precision: (K,) beta_k. degrees_of_freedom: (K,) nu_k (all equal for "tied").
-    params: a GMMParams with weights E[pi_k] (12.12), means m_k and covariances W_k^-1 / nu_k:
+    params: a GMMParams with weights E[pi_k] (13.12), means m_k and covariances W_k^-1 / nu_k:
     scikit-learn's weights_, means_, covariances_. weights / means / covariances are
     shortcuts to those arrays.
     """
@@ -180,17 +180,17 @@ class VariationalState:
 
     @property
     def weights(self) -> np.ndarray:
-        """E[pi_k], (K,), eq. (12.12)."""
+        """E[pi_k], (K,), eq. (13.12)."""
         return self.params.weights
 
     @property
     def means(self) -> np.ndarray:
-        """m_k, (K, d), eq. (12.6)."""
+        """m_k, (K, d), eq. (13.6)."""
         return self.params.means
 
     @property
     def covariances(self) -> np.ndarray:
-        """W_k^-1 / nu_k, (K, d, d), eq. (12.7)."""
+        """W_k^-1 / nu_k, (K, d, d), eq. (13.7)."""
         return self.params.covariances
 
 
@@ -252,7 +252,7 @@ def _check_resp(resp, n: int, name: str = "resp") -> np.ndarray:
 # ----------------------------------------------------------------------------- M-step
 def gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
                         covariance_type: str):
-    """N_k (K,), xbar_k (K, d) and S_k (K, d, d) of eq. (12.4), with scikit-learn's 10 eps
+    """N_k (K,), xbar_k (K, d) and S_k (K, d, d) of eq. (13.4), with scikit-learn's 10 eps
     in N_k and reg_covar on S_k's diagonal; S_k pooled ("tied"), diagonal ("diag") or a
     multiple of I ("spherical") as covariance_type says. X (N, d), resp (N, K)."""
     X = as_samples(X)
@@ -287,7 +287,7 @@ def _gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
 
 
 def estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
-    """The weights' posterior, eq. (12.5): alpha_0 + N_k (K,) for the Dirichlet
+    """The weights' posterior, eq. (13.5): alpha_0 + N_k (K,) for the Dirichlet
     distribution; for stick-breaking (2, K): a_k = 1 + N_k, b_k = alpha_0 + sum_{j>k} N_j."""
     return _estimate_weights(_array(nk, "nk", (None,), minimum=0.0), _check_priors(priors))
 
@@ -301,7 +301,7 @@ def _estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
 
 
 def estimate_means(nk: np.ndarray, xk: np.ndarray, priors: VariationalPriors):
-    """beta_k (K,) and m_k (K, d), eq. (12.6), from N_k (K,) and xbar_k (K, d)."""
+    """beta_k (K,) and m_k (K, d), eq. (13.6), from N_k (K,) and xbar_k (K, d)."""
     nk, xk = _check_statistics(nk, xk, _check_priors(priors))
     return _estimate_means(nk, xk, priors)
 
@@ -314,9 +314,9 @@ def _estimate_means(nk: np.ndarray, xk: np.ndarray, priors: VariationalPriors):
 
 def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.ndarray,
                      priors: VariationalPriors):
-    """nu_k (K,) and W_k^-1 / nu_k (K, d, d), eq. (12.7).
+    """nu_k (K,) and W_k^-1 / nu_k (K, d, d), eq. (13.7).
 
-    "tied" shares one Wishart: nu = nu_0 + N/K and the average of the K terms of (12.7)
+    "tied" shares one Wishart: nu = nu_0 + N/K and the average of the K terms of (13.7)
     (scikit-learn's form). "diag" and "spherical" keep only the diagonal, or its mean.
     nk (K,), xk (K, d), sk (K, d, d), beta (K,) as gaussian_statistics / estimate_means."""
     nk, xk = _check_statistics(nk, xk, _check_priors(priors))
@@ -346,7 +346,7 @@ def _estimate_wishart(nk, xk, sk, beta, priors: VariationalPriors):
 
 
 def expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
-    """E[pi_k], eq. (12.12), normalised to sum to 1 as scikit-learn does, from the
+    """E[pi_k], eq. (13.12), normalised to sum to 1 as scikit-learn does, from the
     concentration (K,) or (2, K) of estimate_weights. Returns (K,)."""
     return _expected_weights(_check_concentration(concentration, prior_type), prior_type)
 
@@ -361,7 +361,7 @@ def _expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
 
 def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPriors,
                        reg_covar: float) -> VariationalState:
-    """Eqs. (12.4)-(12.7) and (12.12): the posterior for fixed responsibilities (N, K).
+    """Eqs. (13.4)-(13.7) and (13.12): the posterior for fixed responsibilities (N, K).
     X (N, d); returns a VariationalState."""
     priors = _check_priors(priors)
     X = as_samples(X)
@@ -388,7 +388,7 @@ def _variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPrio
 
 # ----------------------------------------------------------------------------- E-step
 def expected_log_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
-    """E[log pi_k] under the weights' posterior, eq. (12.8), from the concentration (K,) or
+    """E[log pi_k] under the weights' posterior, eq. (13.8), from the concentration (K,) or
     (2, K) of estimate_weights. Returns (K,)."""
     return _expected_log_weights(_check_concentration(concentration, prior_type), prior_type)
 
@@ -403,7 +403,7 @@ def _expected_log_weights(concentration: np.ndarray, prior_type: str) -> np.ndar
 
 
 def expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
-    """E[log N(x_n | mu_k, Lambda_k^-1)] = (12.9) / 2 - (d/2) log 2 pi - (12.10) / 2, (N, K).
+    """E[log N(x_n | mu_k, Lambda_k^-1)] = (13.9) / 2 - (d/2) log 2 pi - (13.10) / 2, (N, K).
 
     state.params holds W_k^-1 / nu_k, so its Gaussian log-density (2.2) is
     -(d/2) log 2 pi + (1/2) log |nu_k W_k| - (nu_k/2) (x - m_k)^T W_k (x - m_k).
@@ -421,7 +421,7 @@ def _expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray
 
 
 def variational_e_step(X: np.ndarray, state: VariationalState, prior_type: str):
-    """log r_nk (N, K) and log sum_k rho_nk (N,), eqs. (12.8)-(12.11). X: (N, d) or (N,)."""
+    """log r_nk (N, K) and log sum_k rho_nk (N,), eqs. (13.8)-(13.11). X: (N, d) or (N,)."""
     X = as_samples(X)
     state = _check_state(state, X.shape[1])
     _check_concentration(state.weight_concentration, prior_type)
@@ -454,7 +454,7 @@ def _log_wishart_norm(nu: np.ndarray, log_det_w_half: np.ndarray, d: int) -> np.
 
 def lower_bound(state: VariationalState, log_resp: np.ndarray, priors: VariationalPriors
                 ) -> float:
-    """The evidence lower bound, eq. (12.13), as scikit-learn's _compute_lower_bound:
+    """The evidence lower bound, eq. (13.13), as scikit-learn's _compute_lower_bound:
     responsibilities log r_nk (N, K) from the E-step and the posterior after the M-step."""
     state, priors = _check_state(state), _check_priors(priors)
     log_resp = as_float_array(log_resp, "log_resp")
@@ -487,7 +487,7 @@ class VariationalTrace:
 
     states: states[0] from the start's responsibilities, states[i] after the M-step of
         iteration i (n_iter + 1 of them).
-    lower_bounds: (n_iter,), eq. (12.13) after iteration i (scikit-learn's lower_bounds_).
+    lower_bounds: (n_iter,), eq. (13.13) after iteration i (scikit-learn's lower_bounds_).
     n_iter, converged, lower_bound (the last bound, -inf for max_iter=0): scikit-learn's
         n_iter_, converged_, lower_bound_.
     priors: the VariationalPriors used. X: the validated data.
@@ -508,7 +508,7 @@ class VariationalTrace:
         return self.states[-1]
 
     def responsibilities(self, i: int) -> np.ndarray:
-        """r_nk (N, K) computed from states[i] by the E-step (12.8)-(12.11)."""
+        """r_nk (N, K) computed from states[i] by the E-step (13.8)-(13.11)."""
         n = len(self.states)
         i = check_whole_number(i, "i", minimum=-n)
         if i >= n:
@@ -525,7 +525,7 @@ def run_variational(X, n_components: int, *,
                     covariance_type: str = "full", tol: float = 1e-3, reg_covar: float = 1e-6,
                     max_iter: int = 100, init_params: str = "kmeans",
                     random_state=None) -> VariationalTrace:
-    """Variational inference for a Bayesian Gaussian mixture, eqs. (12.1)-(12.13).
+    """Variational inference for a Bayesian Gaussian mixture, eqs. (13.1)-(13.13).
 
     Arguments and defaults are scikit-learn's BayesianGaussianMixture's (n_init=1): for the
     same arguments and integer random_state the trace's n_iter, converged, lower_bound and

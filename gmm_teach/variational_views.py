@@ -1,4 +1,4 @@
-"""Figures and sliders of notebook 12: a variational fit as ellipses and weight bars, its
+"""Figures and sliders of notebook 13: a variational fit as ellipses and weight bars, its
 iterations as small multiples or on a slider, and the weight concentration prior on a slider.
 
 The fits are computed before the slider is shown (fit_concentrations), so moving it only
@@ -23,12 +23,12 @@ from .variational import VariationalState, VariationalTrace, run_variational
 __all__ = ["ACTIVE_WEIGHT", "active_components", "fit_concentrations", "draw_variational",
            "draw_iterations", "concentration_explorer", "iteration_explorer"]
 
-#: A component counts as switched on when its expected weight E[pi_k] (12.12) is above this.
+#: A component counts as switched on when its expected weight E[pi_k] (13.12) is above this.
 ACTIVE_WEIGHT = 0.01
 
 
 def active_components(state: VariationalState, threshold: float = ACTIVE_WEIGHT) -> int:
-    """How many components have E[pi_k] (12.12) above threshold (default 1 %)."""
+    """How many components have E[pi_k] (13.12) above threshold (default 1 %)."""
     if not isinstance(state, VariationalState):
         raise TypeError(f"state must be a VariationalState (e.g. trace.final), got "
                         f"{type(state).__name__}.")
@@ -51,7 +51,7 @@ def fit_concentrations(X, n_components: int, concentrations, **options
 def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: VariationalState, *,
                      title: str = "", data: bool = True) -> dict:
     """The data (grey), each component's 1- and 2-sigma ellipses of W_k^-1 / nu_k, fading
-    with its weight (gt.draw_gmm), and, on ax_weights, bars of E[pi_k] (12.12) in the
+    with its weight (gt.draw_gmm), and, on ax_weights, bars of E[pi_k] (13.12) in the
     components' colours, numbered from 1, with the 1 % line. X: (N, 2) or the first two
     features are drawn. Returns {"weights" (K,), "active" (int), "caption"}."""
     active = active_components(state)  # also the TypeError for a wrong state
@@ -70,7 +70,7 @@ def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: Variation
         ax_weights.set_xticks(ks)
         ax_weights.set_ylim(0, 1)
         ax_weights.set_xlabel("component k")
-        ax_weights.set_ylabel("E[π_k], eq. (12.12)")
+        ax_weights.set_ylabel("E[π_k], eq. (13.12)")
     caption = (f"{active} of {len(weights)} components with E[pi_k] > {ACTIVE_WEIGHT:g}; "
                "weights " + ", ".join(f"{w:.3f}" for w in weights))
     return {"weights": weights, "active": active, "caption": caption}
@@ -78,7 +78,7 @@ def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: Variation
 
 def draw_iterations(axes, X, trace: VariationalTrace, iterations) -> list[dict]:
     """Small multiples: states[i] of the trace for each i in iterations, one per axes, titled
-    with the iteration and its lower bound (12.13). Returns draw_variational's dicts."""
+    with the iteration and its lower bound (13.13). Returns draw_variational's dicts."""
     if not isinstance(trace, VariationalTrace):
         raise TypeError(f"trace must be a VariationalTrace (from gt.run_variational), got "
                         f"{type(trace).__name__}.")
@@ -148,7 +148,7 @@ def concentration_explorer(X, traces: dict[str, dict[float, VariationalTrace]], 
 def iteration_explorer(trace: VariationalTrace, *,
                        labels: tuple[str, str] = ("x₁", "x₂")) -> Explorer:
     """A slider over the iterations of a variational fit: states[i]'s ellipses and weight
-    bars (12.12), with the lower bound (12.13) of iteration i in the title. The states are
+    bars (13.12), with the lower bound (13.13) of iteration i in the title. The states are
     already in the trace, so moving the slider only redraws.
     Attributes: iteration (IntSlider, 0..n_iter), plus those of Explorer."""
     if not isinstance(trace, VariationalTrace):

@@ -59,7 +59,7 @@ def notebook_functions(path, functions, namespace: dict) -> dict:
 
 @pytest.fixture(autouse=True, scope="module")
 def one_blas_thread():
-    """Import into a test module to run it with one BLAS/OpenMP thread, as notebooks 08-10
+    """Import into a test module to run it with one BLAS/OpenMP thread, as notebooks 09-11
     do: many tiny fits, and on a busy 2-core machine threaded calls mostly wait for a core."""
     with threadpool_limits(limits=1):
         yield

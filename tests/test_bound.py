@@ -349,7 +349,7 @@ def test_log_likelihood_grid_spikes_where_a_thin_component_sits_on_a_sample():
         assert on.min() > off.max()
         peaks.append(on.max())
     # each hundredfold thinner variance adds log(10) / N to the spike, without bound (notebook
-    # 07), up to the wide component's share of the density at that sample (0.2% at 1e-4)
+    # 08), up to the wide component's share of the density at that sample (0.2% at 1e-4)
     np.testing.assert_allclose(np.diff(peaks), np.log(10) / len(x), rtol=5e-3)
 
 

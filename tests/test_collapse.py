@@ -1,4 +1,4 @@
-"""gmm_teach.collapse: the singular-likelihood examples of notebook 07, bad input included."""
+"""gmm_teach.collapse: the singular-likelihood examples of notebook 08, bad input included."""
 
 import numpy as np
 import pytest

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from gmm_teach import exercises
-from gmm_teach.exercises import engine, nb01, nb03, nb05
+from gmm_teach.exercises import engine, nb01, nb03, nb06
 
 
 def never_returns(x, mean, variance):
@@ -92,7 +92,7 @@ def test_a_function_that_changes_its_input_is_told_which(function, argument):
 def test_a_mutated_list_is_named_not_mistaken_for_off_by_one():
     def inserts(mean_log_likelihoods, tol):
         mean_log_likelihoods.insert(0, -np.inf)
-        return nb05.stopping_rule(mean_log_likelihoods[1:], tol)
+        return nb06.stopping_rule(mean_log_likelihoods[1:], tol)
 
     def rule_on_lists(mean_log_likelihoods, tol):
         return inserts(list(mean_log_likelihoods), tol)

@@ -376,7 +376,7 @@ def test_2d_title_fits_a_panel_of_three():
 
 
 def test_an_explorer_with_buttons_caches_by_choice_and_prefetches_only_along_sliders():
-    """Controls that are not stepped sliders (buttons, selections, as in notebook 12) are part
+    """Controls that are not stepped sliders (buttons, selections, as in notebook 13) are part
     of the cache key as they are, and never get a 'next step' drawn ahead."""
     import ipywidgets as widgets
 

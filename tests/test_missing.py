@@ -28,7 +28,7 @@ def with_gaps(X, fraction, seed):
 
 def test_observed_likelihood_and_expectations_by_numerical_integration():
     # x_2 missing: p(x_1) = int p(x_1, t) dt, E[x_2 | x_1] = int t p(x_1, t) dt / p(x_1),
-    # and E[x_2^2 | x_1], all by quadrature, against (13.3), (13.4), (13.5).
+    # and E[x_2^2 | x_1], all by quadrature, against (14.3), (14.4), (14.5).
     X = np.array([[-1.0, np.nan], [0.5, np.nan], [2.0, np.nan], [np.nan, 0.3], [1.0, 1.0]])
     resp, log_p, xhat, C = missing.missing_e_step(X, PARAMS)
     filled = missing.impute(X, PARAMS)
@@ -49,7 +49,7 @@ def test_observed_likelihood_and_expectations_by_numerical_integration():
 
 
 def test_conditional_moments_by_the_precision_matrix():
-    # Another route to (13.4), (13.5): with Lambda = Sigma^-1, the conditional covariance is
+    # Another route to (14.4), (14.5): with Lambda = Sigma^-1, the conditional covariance is
     # (Lambda^mm)^-1 and the mean mu^m - (Lambda^mm)^-1 Lambda^mo (x^o - mu^o).
     X = with_gaps(gt.load_iris_all()[0], 0.3, 0)
     params = gt.initial_params(gt.load_iris_all()[0], 3, random_state=0)
@@ -90,7 +90,7 @@ def test_nothing_missing_is_run_em(name, K, seed):
 
 
 def observed_log_likelihood(X, params):
-    """The mean of log (13.3), evaluated directly with scipy's Gaussians, sample by sample."""
+    """The mean of log (14.3), evaluated directly with scipy's Gaussians, sample by sample."""
     total = 0.0
     for x in X:
         o = ~np.isnan(x)

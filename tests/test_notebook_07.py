@@ -1,40 +1,16 @@
-"""Notebook 07 (singularities): what nbval cannot check.
-
-nbval re-runs the notebook and compares every stored output, but it skips the widget and
-player cells and it cannot read the prose. Here the scrubber cells are executed in-process
-(with the cells before them) and the widget they build is inspected, and the claims the
-prose makes are asserted in code.
-"""
+"""Notebook 07 (initialisation and local optima): the claims its prose makes, in code."""
 
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
-from IPython.display import HTML
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from notebook_support import (
-    code_sources,
-    player_parts,
-    run_cells,
-    run_until,
-    unchecked_cells,
-    unchecked_reason,
-)
+from notebook_support import code_sources, notebook_functions
+from sklearn.mixture import GaussianMixture
 
 import gmm_teach as gt
-from gmm_teach import collapse, scrubber
+from gmm_teach import optima
 
-NB07 = Path(__file__).resolve().parent.parent / "notebooks" / "07_singularities.ipynb"
-
-
-@pytest.fixture(scope="module")
-def example():
-    """The notebook's collapse run: the data, the start, the trace up to the failing M-step
-    and the engine's message."""
-    X, init = collapse.duplicated_point_example()
-    return (X, init, *collapse.run_em_until_singular(X, init, reg_covar=0.0))
+NB07 = Path(__file__).resolve().parent.parent / "notebooks" / "07_initialisation.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -43,140 +19,156 @@ def iris():
 
 
 @pytest.fixture(scope="module")
-def notebook07():
-    """The cells of 07 up to and including the scrubber cell, run in-process (plt.show is a
-    no-op here: the figures are nbval's business)."""
-    namespace = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("matplotlib.pyplot.show", lambda *a, **k: None)
-        widget = run_until(code_sources(NB07), "scrubber.EMScrubber(", namespace)
-    gt.use_default_style()
-    return namespace, widget
+def random_start(iris):
+    return gt.initial_params(iris, 3, method="random", random_state=0)
 
 
-def test_scrubber_cell_builds_a_scrubber_over_the_collapse(notebook07, example):
-    namespace, widget = notebook07
-    X, _, trace, _ = example
-    assert isinstance(widget, scrubber.EMScrubber)
-    assert np.array_equal(widget.X, X)
-    assert widget.trace.n_iter == trace.n_iter == 4
-    assert set(widget.frames) == {(i, p) for i in range(1, 5) for p in ("E", "M")}
-    assert all(png.startswith(b"\x89PNG") for png in widget.frames.values())
-    assert widget.slider.max == 4
-    # the last frame shows the collapsed component: both variances tiny, mean on the copies
-    widget.show(4, "M")
-    assert widget.state.params is widget.trace.final
-    cov = widget.state.params.covariances[1]
-    assert np.linalg.eigvalsh(cov).max() < 1e-3
-    assert np.allclose(widget.state.params.means[1], collapse.REPEATED_POINT, atol=1e-3)
-    assert "iteration 4 of 4" in widget.caption.value
-    plt = namespace["plt"]
-    plt.close("all")
+def test_random_stops_after_two_iterations_at_the_saddle(iris, random_start):
+    trace = gt.run_em(iris, random_start)
+    assert trace.n_iter == 2 and trace.converged
+    change = trace.mean_log_likelihoods[1] - trace.mean_log_likelihoods[0]
+    assert 0 < change < trace.tol
+    # all three components start almost equal, close to the one-Gaussian fit
+    assert np.ptp(random_start.means, axis=0).max() < 0.05
+    assert np.ptp(random_start.weights) < 0.05
+    one = gt.GMMParams([1.0], [iris.mean(axis=0)], [np.cov(iris.T, bias=True)])
+    assert trace.lower_bound == pytest.approx(gt.mean_log_likelihood(iris, one), abs=0.01)
+    # every other start ends higher
+    for method in ("kmeans", "k-means++", "random_from_data"):
+        other = gt.run_em(iris, gt.initial_params(iris, 3, method=method, random_state=0))
+        assert other.mean_log_likelihood(-1) > trace.mean_log_likelihood(-1) + 0.2
 
 
-def test_scrubber_axes_carry_the_units(example):
-    X, _, trace, _ = example
-    fig = Figure()
-    FigureCanvasAgg(fig)
-    art = scrubber.draw_em_state(fig, X, trace, 4, "M", xlabel="length (cm)",
-                                 ylabel="width (cm)")
-    ax = art["axes"][0]
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("length (cm)", "width (cm)")
+def test_symmetric_point_is_a_fixed_point_of_em(iris):
+    S = np.cov(iris.T, bias=True) + 1e-6 * np.eye(2)
+    symmetric = gt.GMMParams(np.full(3, 1 / 3), np.tile(iris.mean(axis=0), (3, 1)),
+                             np.tile(S, (3, 1, 1)))
+    after = gt.m_step(iris, gt.e_step(iris, symmetric))
+    assert np.abs(after.means - symmetric.means).max() < 1e-12
+    assert np.abs(after.covariances - symmetric.covariances).max() < 1e-12
 
 
-def test_player_cell_inlines_every_half_step(notebook07):
-    namespace, _ = notebook07
-    (cell,) = [s for s in code_sources(NB07) if "scrubber.show_em_player(" in s]
-    player = run_cells([cell], namespace)
-    assert isinstance(player, HTML)
-    frames, _ = player_parts(player.data)
-    assert len(frames) == 2 * namespace["trace0"].n_iter == 8
-    assert all(f.startswith("data:image/png;base64,") for f in frames)
+def test_small_tol_breaks_the_symmetry_into_a_degenerate_component(iris, random_start):
+    long = gt.run_em(iris, random_start, tol=1e-8, max_iter=2000)
+    assert long.converged and long.n_iter > 20
+    apart = [np.ptp(p.means, axis=0).max() for p in long.params]
+    assert apart[0] < 0.05 and apart[-1] > 1.0
+    assert np.all(np.diff(apart[:15]) > 0)  # the saddle repels: the means drift apart
+    smallest = np.linalg.eigvalsh(long.final.covariances)[:, 0]
+    thin = int(np.argmin(smallest))
+    assert smallest[thin] == pytest.approx(1e-6, rel=1e-6)  # reg_covar and nothing else
+    owned = gt.predict(iris, long.final) == thin
+    _, vectors = np.linalg.eigh(long.final.covariances[thin])
+    off_line = (iris[owned] - long.final.means[thin]) @ vectors[:, 0]
+    assert owned.sum() >= 3 and np.abs(off_line).max() < 1e-9  # exactly on one line
+    assert long.mean_log_likelihood(-1) > -1.4  # above every proper optimum of notebook 07
 
 
-def test_ignored_cells_say_why_and_where_they_are_tested():
-    ignored = unchecked_cells(nbformat.read(NB07, as_version=4))
-    assert len(ignored) == 2  # the scrubber widget and the player
-    for cell in ignored:
-        reason, named = unchecked_reason(cell)
-        assert reason and named == ["tests/test_notebook_07.py"]
+def test_every_trace_rises_at_every_step(iris):
+    for method in gt.INIT_METHODS:
+        t = gt.run_em(iris, gt.initial_params(iris, 3, method=method, random_state=0))
+        ll = [t.mean_log_likelihood(i) for i in range(t.n_iter + 1)]
+        assert np.all(np.diff(ll) > 0), method
 
 
-def test_spike_grows_without_bound_at_rate_d_over_2n(iris):
-    """Prose of 07: l(sigma^2) increases once sigma^2 <= 1e-3 and follows eq. (11)."""
-    N, d = iris.shape
-    _, where, counts = np.unique(iris, axis=0, return_inverse=True, return_counts=True)
-    m = int(np.flatnonzero(counts[where.ravel()] == 1)[0])
-    variances = np.logspace(-3, -40, 38)
-    ll = np.array([gt.mean_log_likelihood(iris, collapse.spike_params(iris, m, v, weight=1 / N))
-                   for v in variances])
-    assert np.all(np.diff(ll) > 0)
-    slopes = np.diff(ll) / np.diff(np.log(variances))
-    assert slopes[-1] == pytest.approx(-d / (2 * N), rel=1e-9)
-    assert ll[-1] > gt.run_em(iris, gt.initial_params(iris, 3, random_state=0)).lower_bound
+def test_kmeans_starts_all_reach_one_optimum(iris):
+    scores = [gt.run_em(iris, gt.run_em(iris, gt.initial_params(iris, 3, random_state=s)).final,
+                        tol=1e-6, max_iter=1000).mean_log_likelihood(-1) for s in range(0, 50, 7)]
+    assert np.ptp(scores) < 1e-3
 
 
-def test_spike_on_a_repeated_point_is_c_times_steeper(iris):
-    """Eq. (12): a point that occurs c times gives the slope -c d / (2N)."""
-    N, d = iris.shape
-    _, where, counts = np.unique(iris, axis=0, return_inverse=True, return_counts=True)
-    m = int(np.flatnonzero(counts[where.ravel()] >= 2)[0])
-    c = int(counts[where.ravel()][m])
-    v = np.array([1e-20, 1e-22])
-    ll = [gt.mean_log_likelihood(iris, collapse.spike_params(iris, m, s)) for s in v]
-    slope = (ll[1] - ll[0]) / np.log(v[1] / v[0])
-    assert slope == pytest.approx(-c * d / (2 * N), rel=1e-9)
+def test_n_init_keeps_the_best_of_the_same_starts(iris):
+    """Notebook 07: GaussianMixture(n_init=n) = the highest lower bound of n starts drawn from
+    one random generator."""
+    n = 4
+    sk = GaussianMixture(3, init_params="random_from_data", n_init=n, random_state=1).fit(iris)
+    rng = np.random.RandomState(1)
+    ours = [gt.run_em(iris, gt.initial_params(iris, 3, method="random_from_data",
+                                              random_state=rng)) for _ in range(n)]
+    best = max(ours, key=lambda t: t.lower_bound)
+    assert sk.lower_bound_ == pytest.approx(best.lower_bound, abs=1e-10)
+    assert sk.n_iter_ == best.n_iter
 
 
-def test_collapse_run_stops_before_the_singular_m_step(example):
-    X, init, trace, message = example
-    assert trace.n_iter == 4 and not trace.converged
-    assert "not positive definite" in message and "reg_covar" in message
-    with pytest.raises(ValueError, match="not positive definite"):
-        gt.run_em(X, init, reg_covar=0.0, max_iter=trace.n_iter + 1)
-    same = gt.run_em(X, init, reg_covar=0.0, max_iter=trace.n_iter)
-    np.testing.assert_array_equal(same.mean_log_likelihoods, trace.mean_log_likelihoods)
-    # the prose: variances fall at every step, the copies own component 1 and nothing else
-    variances = collapse.smallest_variances(trace)[:, 1]
-    assert np.all(np.diff(variances) < 0) and variances[-1] < 1e-8
-    assert variances[0] == pytest.approx(0.4) and variances[3] < 1e-3  # 'as printed'
-    gamma = trace.responsibilities(-1)[:, 1]
-    copies = np.all(X == collapse.REPEATED_POINT, axis=1)
-    assert copies.sum() == 3
-    assert gamma[copies].min() > 1 - 1e-9 and gamma[~copies].max() == 0.0
+# ------------------------------------------------------------------ the seed study (50 seeds)
+@pytest.fixture(scope="module")
+def study(iris):
+    return optima.seed_study(iris, 3, range(50))
 
 
-def test_reg_covar_is_a_floor_but_the_component_stays_on_the_copies(example):
-    X, init, _, _ = example
-    for reg in (1e-6, 1e-2):
-        t = gt.run_em(X, init, reg_covar=reg)
-        assert t.converged
-        assert collapse.smallest_variances(t)[-1, 1] == pytest.approx(reg, rel=1e-3)
-        assert np.all(collapse.smallest_variances(t)[:, 1] >= reg)  # settles from above
-        np.testing.assert_allclose(t.final.means[1], collapse.REPEATED_POINT, atol=1e-6)
-        assert t.final.weights[1] == pytest.approx(3 / len(X), rel=1e-6)
-    hi, lo = (gt.run_em(X, init, reg_covar=r).mean_log_likelihood(-1) for r in (1e-6, 1e-2))
-    predicted = 3 * 2 / (2 * len(X)) * np.log(1e4)  # eq. (12)
-    assert hi - lo == pytest.approx(predicted, abs=0.01)
+def test_notebook_runs_the_seed_study_tested_here():
+    source = "\n".join(code_sources(NB07))
+    assert "study = optima.seed_study(X, K, range(50))" in source
+    assert "floor = optima.degeneracy_floor(X)" in source
 
 
-def test_units_change_the_model_unless_reg_covar_scales(example):
-    X, init, _, _ = example
-    cm = gt.run_em(X, init, reg_covar=1e-6)
-    start_mm = gt.GMMParams(init.weights, init.means * 10, init.covariances * 100)
-    shift = 2 * np.log(10)
-    mm_default = gt.run_em(X * 10, start_mm, reg_covar=1e-6)
-    mm_scaled = gt.run_em(X * 10, start_mm, reg_covar=1e-4)
-    assert mm_scaled.mean_log_likelihood(-1) + shift == pytest.approx(
-        cm.mean_log_likelihood(-1), abs=1e-9)
-    gain = mm_default.mean_log_likelihood(-1) + shift - cm.mean_log_likelihood(-1)
-    assert gain == pytest.approx(3 * 2 / (2 * len(X)) * np.log(100), abs=1e-3)
-    assert collapse.smallest_variances(mm_default)[-1, 1] / 100 == pytest.approx(1e-8)
+def test_default_tol_random_stops_at_the_saddle_and_kmeans_has_few_starts(iris, study):
+    one = gt.GMMParams([1.0], [iris.mean(axis=0)], [np.cov(iris.T, bias=True) + 1e-6 * np.eye(2)])
+    single = gt.mean_log_likelihood(iris, one)
+    stuck = {m: int(np.sum(s < single + 0.01)) for m, s in study.scores("default").items()}
+    assert stuck["random"] > 25
+    assert all(stuck[m] == 0 for m in ("kmeans", "k-means++", "random_from_data"))
+    distinct = {m: len({p.means.tobytes() + p.covariances.tobytes() for p in study.starts[m]})
+                for m in study.methods}
+    assert distinct["kmeans"] < 25
+    assert all(distinct[m] == 50 for m in ("k-means++", "random", "random_from_data"))
+    clusterings = {tuple(sorted(map(tuple, p.means.round(10)))) for p in study.starts["kmeans"]}
+    assert len(clusterings) < distinct["kmeans"]
 
 
-def test_removing_the_duplicates_removes_the_collapse(example):
-    X, init, _, _ = example
-    unique = np.unique(X, axis=0)
-    trace, message = collapse.run_em_until_singular(unique, init, reg_covar=0.0)
-    assert message is None and trace.converged
-    assert collapse.smallest_variances(trace)[-1].min() > 1e-3
+def test_optima_table_claims(iris, study):
+    floor = optima.degeneracy_floor(iris)
+    rows = optima.optima_table(study, floor)
+    values = np.array([r[0] for r in rows])
+    degenerate = np.array([r[1] == "yes" for r in rows])
+    duplicated = np.array([r[2] == "yes" for r in rows])
+    counts = np.array([r[4:] for r in rows])                 # kmeans, ++, random, rfd
+    assert counts.sum(axis=0).tolist() == [50, 50, 50, 50]
+    # the highest optima are degenerate, the very highest on a line (variance reg_covar)
+    assert degenerate[np.argmax(values)] and rows[0][3] == pytest.approx(1e-6, rel=1e-3)
+    proper = ~degenerate & ~duplicated
+    best = np.flatnonzero(proper)[np.argmax(values[proper])]
+    assert counts[best, 2] > 0 and counts[best, [0, 1, 3]].sum() == 0   # only "random"
+    assert np.count_nonzero(counts[:, 0]) == 1          # "kmeans": one optimum from 50 seeds
+    # exactly one duplicated-component row, and it is the K = 2 fit
+    assert duplicated.sum() == 1 and counts[duplicated].sum() == 1
+    two = gt.run_em(iris, gt.initial_params(iris, 2, random_state=0), tol=1e-6, max_iter=1000)
+    assert values[duplicated][0] == round(two.mean_log_likelihood(-1), 3)
+
+
+def test_n_init_curve_rises_then_falls_for_random(iris, study):
+    floor = optima.degeneracy_floor(iris)
+    score, thin, dup = study.scores("tight"), study.thinnest(), study.duplicated()
+    proper = {m: (thin[m] >= floor) & ~dup[m] for m in study.methods}
+    best = max(score[m][proper[m]].max() for m in study.methods)
+    p = {m: np.mean((np.abs(score[m] - best) < 1e-3) & proper[m]) for m in study.methods}
+    q = {m: np.mean(score[m] > best + 1e-3) for m in study.methods}
+    assert p["random"] > 0 and all(p[m] == 0 for m in ("kmeans", "k-means++", "random_from_data"))
+    kept = {n: (1 - q["random"]) ** n - (1 - q["random"] - p["random"]) ** n for n in (1, 5, 30)}
+    assert kept[5] > kept[1] and kept[30] < kept[5]      # eq. (7.4) rises, then falls
+
+
+def test_the_reg_covar_cost_is_far_below_the_smallest_rise(iris):
+    """Prose: the ridge can cost about (reg_covar / s)^2 / 4 per sample (s: covariance
+    eigenvalues), far less than the rises printed."""
+    for method in gt.INIT_METHODS:
+        t = gt.run_em(iris, gt.initial_params(iris, 3, method=method, random_state=0))
+        ll = np.array([t.mean_log_likelihood(i) for i in range(t.n_iter + 1)])
+        # from the first M-step on; the start's one-point components have s = reg_covar
+        s = min(optima.thinnest_variances(p).min() for p in t.params[1:])
+        assert (1e-6 / s) ** 2 / 4 < 1e-3 * np.diff(ll).min()
+
+
+def test_gain_shrinks_faster_than_the_gradient_near_the_saddle(iris):
+    """Prose: near the symmetric point the gain per step is of the order of the squared
+    gradient: the "kmeans" start's gradient is a few times larger, its gain many times."""
+    mean_gradients = notebook_functions(NB07, ("mean_gradients",),
+                                        {"np": np, "gt": gt})["mean_gradients"]  # eq. (7.1)
+    ratios = []
+    for method in ("random", "kmeans"):
+        t = gt.run_em(iris, gt.initial_params(iris, 3, method=method, random_state=0))
+        grad = mean_gradients(iris, t.params[0])
+        ratios.append((np.abs(grad).max(), t.mean_log_likelihood(1) - t.mean_log_likelihood(0)))
+    gradient_ratio = ratios[1][0] / ratios[0][0]
+    gain_ratio = ratios[1][1] / ratios[0][1]
+    assert 2 < gradient_ratio < 10 and gain_ratio > gradient_ratio**2

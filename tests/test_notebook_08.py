@@ -1,163 +1,182 @@
-"""Notebook 08 (choosing K): the claims its prose makes, asserted in code.
+"""Notebook 08 (singularities): what nbval cannot check.
 
-nbval compares the printed tables; here the statements about them (which fits are
-degenerate, which K each criterion picks with and without them, why CV moved) are checked
-on the same computations, so that a change of numbers that makes the prose false fails.
+nbval re-runs the notebook and compares every stored output, but it skips the widget and
+player cells and it cannot read the prose. Here the scrubber cells are executed in-process
+(with the cells before them) and the widget they build is inspected, and the claims the
+prose makes are asserted in code.
 """
 
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
-from notebook_support import code_sources, one_blas_thread  # noqa: F401 (autouse)
-from sklearn.mixture import GaussianMixture
-from sklearn.model_selection import KFold
+from IPython.display import HTML
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from notebook_support import (
+    code_sources,
+    player_parts,
+    run_cells,
+    run_until,
+    unchecked_cells,
+    unchecked_reason,
+)
 
 import gmm_teach as gt
-from gmm_teach import optima, selection
+from gmm_teach import collapse, scrubber
 
-NB08 = Path(__file__).resolve().parent.parent / "notebooks" / "08_choosing_k.ipynb"
-TRUE_MEANS = np.array([[0.0, 0.0], [6.0, 0.0], [0.0, 6.0], [6.0, 6.0]])
-TRUE_COVARIANCES = np.array([[[1.0, 0.0], [0.0, 1.0]],
-                             [[1.5, 0.6], [0.6, 0.8]],
-                             [[0.6, -0.3], [-0.3, 1.2]],
-                             [[1.0, 0.0], [0.0, 0.5]]])
-KS = np.arange(1, 9)
-
-
-
-def draw_synthetic(rng, n_per_component):
-    return np.vstack([rng.multivariate_normal(m, c, size=n_per_component)
-                      for m, c in zip(TRUE_MEANS, TRUE_COVARIANCES, strict=True)])
+NB08 = Path(__file__).resolve().parent.parent / "notebooks" / "08_singularities.ipynb"
 
 
 @pytest.fixture(scope="module")
-def data():
-    return {"iris": gt.load_iris_sepal().X,
-            "synthetic": draw_synthetic(np.random.default_rng(0), 100)}
+def example():
+    """The notebook's collapse run: the data, the start, the trace up to the failing M-step
+    and the engine's message."""
+    X, init = collapse.duplicated_point_example()
+    return (X, init, *collapse.run_em_until_singular(X, init, reg_covar=0.0))
 
 
 @pytest.fixture(scope="module")
-def criteria(data):
-    """The notebook's two tables: proper fits only, and the highest likelihood kept."""
-    out = {}
-    for name, X in data.items():
-        floor = optima.degeneracy_floor(X)
-        out[name, "proper"] = selection.criteria_over_k(X, KS, min_variance=floor)
-        out[name, "all"] = selection.criteria_over_k(X, KS)
-    return out
+def iris():
+    return gt.load_iris_sepal().X
 
 
-def test_notebook_draws_the_synthetic_data_as_this_test_does():
-    source = "\n".join(code_sources(NB08))
-    for line in ("draw_synthetic(np.random.default_rng(0), 100)",
-                 "rng, n_repeats, candidate_Ks = np.random.default_rng(1), 20",
-                 "selection.criteria_over_k(X, Ks, n_starts=n_starts, n_starts_cv=n_starts_cv,",
-                 "min_variance=floors[name]"):
-        assert line in source
+@pytest.fixture(scope="module")
+def notebook08():
+    """The cells of 08 up to and including the scrubber cell, run in-process (plt.show is a
+    no-op here: the figures are nbval's business)."""
+    namespace = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("matplotlib.pyplot.show", lambda *a, **k: None)
+        widget = run_until(code_sources(NB08), "scrubber.EMScrubber(", namespace)
+    gt.use_default_style()
+    return namespace, widget
 
 
-def test_best_of_by_likelihood_is_degenerate_for_k_5_to_8_on_iris_only(criteria, data):
-    X = data["iris"]
-    floor = optima.degeneracy_floor(X)
-    assert floor == pytest.approx(0.1**2 / 12)
-    flags = [optima.is_degenerate(p, floor) for p in criteria["iris", "all"].fits]
-    assert flags == [K >= 5 for K in KS]
-    for K in (5, 6, 7):
-        p = criteria["iris", "all"].fits[K - 1]
-        assert 2.5 < gt.e_step(X, p).sum(axis=0).min() < 3.5         # "three flowers"
-    p8 = criteria["iris", "all"].fits[7]
-    thin = int(np.argmin(optima.thinnest_variances(p8)))
-    assert optima.thinnest_variances(p8)[thin] == pytest.approx(1e-6, rel=1e-3)  # reg_covar
-    owned = X[gt.predict(X, p8) == thin]
-    assert len(owned) == 5 and np.ptp(owned[:, 0]) == 0                # five flowers, one line
-    synthetic_floor = optima.degeneracy_floor(data["synthetic"])
-    assert not any(optima.is_degenerate(p, synthetic_floor)
-                   for p in criteria["synthetic", "all"].fits)
+def test_scrubber_cell_builds_a_scrubber_over_the_collapse(notebook08, example):
+    namespace, widget = notebook08
+    X, _, trace, _ = example
+    assert isinstance(widget, scrubber.EMScrubber)
+    assert np.array_equal(widget.X, X)
+    assert widget.trace.n_iter == trace.n_iter == 4
+    assert set(widget.frames) == {(i, p) for i in range(1, 5) for p in ("E", "M")}
+    assert all(png.startswith(b"\x89PNG") for png in widget.frames.values())
+    assert widget.slider.max == 4
+    # the last frame shows the collapsed component: both variances tiny, mean on the copies
+    widget.show(4, "M")
+    assert widget.state.params is widget.trace.final
+    cov = widget.state.params.covariances[1]
+    assert np.linalg.eigvalsh(cov).max() < 1e-3
+    assert np.allclose(widget.state.params.means[1], collapse.REPEATED_POINT, atol=1e-3)
+    assert "iteration 4 of 4" in widget.caption.value
+    plt = namespace["plt"]
+    plt.close("all")
 
 
-@pytest.mark.parametrize("name", ["iris", "synthetic"])
-def test_training_log_likelihood_of_proper_fits_rises_with_k(criteria, data, name):
-    c = criteria[name, "proper"]
-    assert np.all(np.diff(c.training) > 0)
-    assert not any(optima.is_degenerate(p, optima.degeneracy_floor(data[name])) for p in c.fits)
+def test_scrubber_axes_carry_the_units(example):
+    X, _, trace, _ = example
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    art = scrubber.draw_em_state(fig, X, trace, 4, "M", xlabel="length (cm)",
+                                 ylabel="width (cm)")
+    ax = art["axes"][0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("length (cm)", "width (cm)")
 
 
-def test_choices_before_and_after_setting_degenerate_fits_aside(criteria):
-    assert criteria["synthetic", "proper"].choices() == {"BIC": 4, "AIC": 4, "CV": 4}
-    assert criteria["synthetic", "all"].choices() == {"BIC": 4, "AIC": 4, "CV": 4}
-    assert criteria["iris", "proper"].choices() == {"BIC": 2, "AIC": 4, "CV": 4}
-    assert criteria["iris", "all"].choices() == {"BIC": 2, "AIC": 5, "CV": 3}
-    assert criteria["iris", "all"].near_minimum("AIC", 3) == [4, 5, 8]   # "several within 3"
-    assert criteria["iris", "proper"].near_minimum("AIC", 3) == [4]      # "clearly lower"
+def test_player_cell_inlines_every_half_step(notebook08):
+    namespace, _ = notebook08
+    (cell,) = [s for s in code_sources(NB08) if "scrubber.show_em_player(" in s]
+    player = run_cells([cell], namespace)
+    assert isinstance(player, HTML)
+    frames, _ = player_parts(player.data)
+    assert len(frames) == 2 * namespace["trace0"].n_iter == 8
+    assert all(f.startswith("data:image/png;base64,") for f in frames)
 
 
-def test_larger_reg_covar_makes_aic_pick_four(data):
-    c = selection.criteria_over_k(data["iris"], KS, reg_covar=1e-3)
-    assert c.choices()["AIC"] == 4 and c.near_minimum("AIC", 3) == [4]
+def test_ignored_cells_say_why_and_where_they_are_tested():
+    ignored = unchecked_cells(nbformat.read(NB08, as_version=4))
+    assert len(ignored) == 2  # the scrubber widget and the player
+    for cell in ignored:
+        reason, named = unchecked_reason(cell)
+        assert reason and named == ["tests/test_notebook_08.py"]
 
 
-@pytest.mark.parametrize("name", ["iris", "synthetic"])
-def test_aic_picks_at_least_as_many_components_as_bic(criteria, name):
-    choice = criteria[name, "proper"].choices()
-    assert choice["AIC"] >= choice["BIC"]
+def test_spike_grows_without_bound_at_rate_d_over_2n(iris):
+    """Prose of 08: l(sigma^2) increases once sigma^2 <= 1e-3 and follows eq. (11)."""
+    N, d = iris.shape
+    _, where, counts = np.unique(iris, axis=0, return_inverse=True, return_counts=True)
+    m = int(np.flatnonzero(counts[where.ravel()] == 1)[0])
+    variances = np.logspace(-3, -40, 38)
+    ll = np.array([gt.mean_log_likelihood(iris, collapse.spike_params(iris, m, v, weight=1 / N))
+                   for v in variances])
+    assert np.all(np.diff(ll) > 0)
+    slopes = np.diff(ll) / np.diff(np.log(variances))
+    assert slopes[-1] == pytest.approx(-d / (2 * N), rel=1e-9)
+    assert ll[-1] > gt.run_em(iris, gt.initial_params(iris, 3, random_state=0)).lower_bound
 
 
-def test_cv_moved_because_two_fold_fits_for_k4_were_degenerate(data):
-    X = data["iris"]
-    floor = optima.degeneracy_floor(X)
-    degenerate = 0
-    for train, test in KFold(5, shuffle=True, random_state=0).split(X):
-        kept = selection.fit_best_of(X[train], 4, 3).final
-        proper = selection.fit_best_of(X[train], 4, 3, min_variance=floor).final
-        if optima.is_degenerate(kept, floor):
-            degenerate += 1
-            assert gt.mean_log_likelihood(X[test], kept) < gt.mean_log_likelihood(X[test], proper)
-    assert degenerate == 2
+def test_spike_on_a_repeated_point_is_c_times_steeper(iris):
+    """Eq. (12): a point that occurs c times gives the slope -c d / (2N)."""
+    N, d = iris.shape
+    _, where, counts = np.unique(iris, axis=0, return_inverse=True, return_counts=True)
+    m = int(np.flatnonzero(counts[where.ravel()] >= 2)[0])
+    c = int(counts[where.ravel()][m])
+    v = np.array([1e-20, 1e-22])
+    ll = [gt.mean_log_likelihood(iris, collapse.spike_params(iris, m, s)) for s in v]
+    slope = (ll[1] - ll[0]) / np.log(v[1] / v[0])
+    assert slope == pytest.approx(-c * d / (2 * N), rel=1e-9)
 
 
-def test_cv_error_bars_are_wider_than_the_steps_next_to_the_maximum(criteria):
-    c = criteria["iris", "proper"]
-    best = int(np.argmax(c.cv))
-    for neighbour in (best - 1, best + 1):
-        assert abs(c.cv[neighbour] - c.cv[best]) < min(c.cv_se[best], c.cv_se[neighbour])
+def test_collapse_run_stops_before_the_singular_m_step(example):
+    X, init, trace, message = example
+    assert trace.n_iter == 4 and not trace.converged
+    assert "not positive definite" in message and "reg_covar" in message
+    with pytest.raises(ValueError, match="not positive definite"):
+        gt.run_em(X, init, reg_covar=0.0, max_iter=trace.n_iter + 1)
+    same = gt.run_em(X, init, reg_covar=0.0, max_iter=trace.n_iter)
+    np.testing.assert_array_equal(same.mean_log_likelihoods, trace.mean_log_likelihoods)
+    # the prose: variances fall at every step, the copies own component 1 and nothing else
+    variances = collapse.smallest_variances(trace)[:, 1]
+    assert np.all(np.diff(variances) < 0) and variances[-1] < 1e-8
+    assert variances[0] == pytest.approx(0.4) and variances[3] < 1e-3  # 'as printed'
+    gamma = trace.responsibilities(-1)[:, 1]
+    copies = np.all(X == collapse.REPEATED_POINT, axis=1)
+    assert copies.sum() == 3
+    assert gamma[copies].min() > 1 - 1e-9 and gamma[~copies].max() == 0.0
 
 
-def test_bic_is_the_most_frugal_on_iris_and_splits_off_setosa(criteria, data):
-    c = criteria["iris", "proper"]
-    choice = c.choices()
-    assert choice["BIC"] == 2 and choice["BIC"] <= min(choice["AIC"], choice["CV"])
-    species = gt.load_iris_sepal().species
-    owner = gt.predict(data["iris"], c.fits[1])
-    setosa_component = np.bincount(owner[species == "setosa"]).argmax()
-    assert np.sum(owner[species == "setosa"] == setosa_component) >= 49
-    assert np.all(owner[species != "setosa"] != setosa_component)
+def test_reg_covar_is_a_floor_but_the_component_stays_on_the_copies(example):
+    X, init, _, _ = example
+    for reg in (1e-6, 1e-2):
+        t = gt.run_em(X, init, reg_covar=reg)
+        assert t.converged
+        assert collapse.smallest_variances(t)[-1, 1] == pytest.approx(reg, rel=1e-3)
+        assert np.all(collapse.smallest_variances(t)[:, 1] >= reg)  # settles from above
+        np.testing.assert_allclose(t.final.means[1], collapse.REPEATED_POINT, atol=1e-6)
+        assert t.final.weights[1] == pytest.approx(3 / len(X), rel=1e-6)
+    hi, lo = (gt.run_em(X, init, reg_covar=r).mean_log_likelihood(-1) for r in (1e-6, 1e-2))
+    predicted = 3 * 2 / (2 * len(X)) * np.log(1e4)  # eq. (12)
+    assert hi - lo == pytest.approx(predicted, abs=0.01)
 
 
-def test_parameter_count_and_criteria_equal_scikit_learn(data):
-    X = data["iris"]
-    d = X.shape[1]
-    for K in (1, 3, 8):
-        params = gt.run_em(X, gt.initial_params(X, K, random_state=0)).final
-        gm = GaussianMixture(K, random_state=0).fit(X)
-        assert params.n_parameters == (K - 1) + K * d + K * d * (d + 1) // 2
-        assert params.n_parameters == gm._n_parameters()
-        assert gt.bic(X, params) == pytest.approx(gm.bic(X), abs=1e-9)
-        assert gt.aic(X, params) == pytest.approx(gm.aic(X), abs=1e-9)
+def test_units_change_the_model_unless_reg_covar_scales(example):
+    X, init, _, _ = example
+    cm = gt.run_em(X, init, reg_covar=1e-6)
+    start_mm = gt.GMMParams(init.weights, init.means * 10, init.covariances * 100)
+    shift = 2 * np.log(10)
+    mm_default = gt.run_em(X * 10, start_mm, reg_covar=1e-6)
+    mm_scaled = gt.run_em(X * 10, start_mm, reg_covar=1e-4)
+    assert mm_scaled.mean_log_likelihood(-1) + shift == pytest.approx(
+        cm.mean_log_likelihood(-1), abs=1e-9)
+    gain = mm_default.mean_log_likelihood(-1) + shift - cm.mean_log_likelihood(-1)
+    assert gain == pytest.approx(3 * 2 / (2 * len(X)) * np.log(100), abs=1e-3)
+    assert collapse.smallest_variances(mm_default)[-1, 1] / 100 == pytest.approx(1e-8)
 
 
-def test_repeated_samples_aic_misses_more_often_and_by_too_many():
-    # the notebook's experiment with 25 points per component (its first 20 samples)
-    rng = np.random.default_rng(1)
-    candidates = np.arange(3, 7)
-    picks = {"BIC": [], "AIC": []}
-    for _ in range(20):
-        Y = draw_synthetic(rng, 25)
-        floor = optima.degeneracy_floor(Y)
-        fitted = [selection.fit_best_of(Y, int(K), 3, min_variance=floor).final
-                  for K in candidates]
-        picks["BIC"].append(candidates[np.argmin([gt.bic(Y, f) for f in fitted])])
-        picks["AIC"].append(candidates[np.argmin([gt.aic(Y, f) for f in fitted])])
-    bic, aic = np.array(picks["BIC"]), np.array(picks["AIC"])
-    assert np.sum(aic == 4) < np.sum(bic == 4)
-    assert np.all(bic >= 4) and np.all(aic >= 4)
+def test_removing_the_duplicates_removes_the_collapse(example):
+    X, init, _, _ = example
+    unique = np.unique(X, axis=0)
+    trace, message = collapse.run_em_until_singular(unique, init, reg_covar=0.0)
+    assert message is None and trace.converged
+    assert collapse.smallest_variances(trace)[-1].min() > 1e-3

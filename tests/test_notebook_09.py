@@ -1,154 +1,163 @@
-"""Notebook 09 (covariance types and k-means): the claims its prose makes, asserted in code.
+"""Notebook 09 (choosing K): the claims its prose makes, asserted in code.
 
-The functions the notebook defines for the math it teaches (equal_spherical, hard_em,
-fixed_variance_em) are taken from the notebook itself, so these tests check what students
-read, not a copy of it.
+nbval compares the printed tables; here the statements about them (which fits are
+degenerate, which K each criterion picks with and without them, why CV moved) are checked
+on the same computations, so that a change of numbers that makes the prose false fails.
 """
 
 from pathlib import Path
 
 import numpy as np
 import pytest
-from notebook_support import notebook_functions, one_blas_thread  # noqa: F401 (autouse)
-from sklearn.cluster import KMeans, kmeans_plusplus
+from notebook_support import code_sources, one_blas_thread  # noqa: F401 (autouse)
 from sklearn.mixture import GaussianMixture
+from sklearn.model_selection import KFold
 
 import gmm_teach as gt
-from gmm_teach import selection
+from gmm_teach import optima, selection
 
-NB09 = Path(__file__).resolve().parent.parent / "notebooks" / "09_covariance_types_kmeans.ipynb"
-
-
-
-@pytest.fixture(scope="module")
-def sepal():
-    return gt.load_iris_sepal().X
-
-
-def test_m_step_equations_11_to_13(sepal):
-    rng = np.random.default_rng(0)
-    resp = rng.dirichlet(np.ones(3), size=len(sepal))
-    N, d = sepal.shape
-    Nk = resp.sum(axis=0)
-    means = resp.T @ sepal / Nk[:, None]
-    diff = sepal[:, None, :] - means[None]
-    tied = np.einsum("nk,nki,nkj->ij", resp, diff, diff) / N + 1e-6 * np.eye(d)
-    variances = np.einsum("nk,nkj->kj", resp, diff**2) / Nk[:, None]
-    expected = {"tied": np.broadcast_to(tied, (3, d, d)),
-                "diag": (variances + 1e-6)[:, :, None] * np.eye(d),
-                "spherical": (variances.mean(axis=1) + 1e-6)[:, None, None] * np.eye(d)}
-    for covariance_type, covariances in expected.items():
-        got = gt.m_step(sepal, resp, covariance_type=covariance_type).covariances
-        np.testing.assert_allclose(got, covariances, rtol=0, atol=1e-12)
+NB09 = Path(__file__).resolve().parent.parent / "notebooks" / "09_choosing_k.ipynb"
+TRUE_MEANS = np.array([[0.0, 0.0], [6.0, 0.0], [0.0, 6.0], [6.0, 6.0]])
+TRUE_COVARIANCES = np.array([[[1.0, 0.0], [0.0, 1.0]],
+                             [[1.5, 0.6], [0.6, 0.8]],
+                             [[0.6, -0.3], [-0.3, 1.2]],
+                             [[1.0, 0.0], [0.0, 0.5]]])
+KS = np.arange(1, 9)
 
 
-def test_four_types_match_scikit_learn_and_tied_has_the_lowest_bic(sepal):
-    bics = {}
-    for covariance_type in gt.COVARIANCE_TYPES:
-        trace = gt.run_em(sepal, gt.initial_params(sepal, 3, random_state=0,
-                                                   covariance_type=covariance_type))
-        gm = GaussianMixture(3, covariance_type=covariance_type, random_state=0).fit(sepal)
-        assert trace.n_iter == gm.n_iter_
-        assert abs(trace.lower_bound - gm.lower_bound_) < 1e-12
-        assert trace.final.n_parameters == gm._n_parameters()
-        bics[covariance_type] = gt.bic(sepal, trace.final)
-    assert min(bics, key=bics.get) == "tied"
 
-
-def test_bic_table_over_types_and_k(sepal):
-    table = {t: np.array([gt.bic(sepal, selection.fit_best_of(sepal, K, 3, method="kmeans",
-                                                                covariance_type=t).final)
-                          for K in range(1, 7)])
-             for t in gt.COVARIANCE_TYPES}
-    ranking = sorted((b, t, K) for t, row in table.items() for K, b in enumerate(row, 1))
-    assert ranking[0][1:] == ("full", 2)
-    assert ranking[1][1:] == ("tied", 4)
-    assert table["diag"].min() - table["full"].min() > 25
-    assert np.argmin(table["spherical"]) > np.argmin(table["full"])
-
-
-def test_tied_from_one_point_starts_is_enormous_and_stops_at_the_one_gaussian_value(sepal):
-    """The trap section of 09: with "k-means++" / "random_from_data" and "tied", eq. (17)
-    gives the scatter about the origin of the other N - K points over K; EM then stops at
-    the one-Gaussian value, exactly as scikit-learn does."""
-    N, d = sepal.shape
-    one = gt.GMMParams([1.0], [sepal.mean(axis=0)], [np.cov(sepal.T, bias=True) + 1e-6 * np.eye(d)])
-    kmeans_fit = gt.run_em(sepal, gt.initial_params(sepal, 3, random_state=0,
-                                                    covariance_type="tied"))
-    assert kmeans_fit.mean_log_likelihood(-1) > gt.mean_log_likelihood(sepal, one) + 0.2
-    for method in ("k-means++", "random_from_data"):
-        start = gt.initial_params(sepal, 3, method=method, random_state=0,
-                                  covariance_type="tied")
-        expected = (sepal.T @ sepal - start.means.T @ start.means) / 3 + 1e-6 * np.eye(d)
-        np.testing.assert_allclose(start.covariances[0], expected, rtol=1e-9)
-        assert np.sqrt(np.diag(start.covariances[0])).min() > 20 * sepal.std(axis=0).max()
-        # eq. (11) term by term would give reg_covar * I for these responsibilities
-        gamma = gt.e_step(sepal, start)
-        assert np.abs(gamma - 1 / 3).max() < 0.05  # almost symmetric: the saddle
-        trace = gt.run_em(sepal, start)
-        gm = GaussianMixture(3, covariance_type="tied", init_params=method,
-                             random_state=0).fit(sepal)
-        assert trace.n_iter == gm.n_iter_ <= 5
-        assert abs(trace.lower_bound - gm.lower_bound_) < 1e-12
-        assert trace.mean_log_likelihood(-1) == pytest.approx(
-            gt.mean_log_likelihood(sepal, one), abs=1e-3)
-        assert np.ptp(trace.final.means, axis=0).max() < 0.1
+def draw_synthetic(rng, n_per_component):
+    return np.vstack([rng.multivariate_normal(m, c, size=n_per_component)
+                      for m, c in zip(TRUE_MEANS, TRUE_COVARIANCES, strict=True)])
 
 
 @pytest.fixture(scope="module")
-def kmeans_setup(sepal):
-    centres_0, _ = kmeans_plusplus(sepal, 3, random_state=0)
-    kmeans = KMeans(n_clusters=3, init=centres_0, n_init=1, tol=0).fit(sepal)
-    functions = notebook_functions(NB09, ("equal_spherical", "hard_em", "fixed_variance_em"),
-                                   {"np": np, "gt": gt})
-    return centres_0, kmeans, functions
+def data():
+    return {"iris": gt.load_iris_sepal().X,
+            "synthetic": draw_synthetic(np.random.default_rng(0), 100)}
 
 
-def test_responsibilities_become_one_hot_as_the_variance_shrinks(sepal, kmeans_setup):
-    centres_0, _, f = kmeans_setup
-    nearest = np.argmin(((sepal[:, None] - centres_0[None]) ** 2).sum(axis=2), axis=1)
-    one_hot = np.eye(3)[nearest]
-    deviations = [np.abs(gt.e_step(sepal, f["equal_spherical"](centres_0, s2)) - one_hot).max()
-                  for s2 in (1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001, 0.0003)]
-    assert np.all(np.diff(deviations) < 0)
-    assert deviations[0] > 0.5 and deviations[-1] < 1e-6
-    # eq. (14) in numpy is the E-step with equal weights and sigma^2 I
-    squared = ((sepal[:, None] - centres_0[None]) ** 2).sum(axis=2)
-    numerator = np.exp(-squared / 0.2)
-    np.testing.assert_allclose(gt.e_step(sepal, f["equal_spherical"](centres_0, 0.1)),
-                               numerator / numerator.sum(axis=1, keepdims=True), atol=1e-12)
+@pytest.fixture(scope="module")
+def criteria(data):
+    """The notebook's two tables: proper fits only, and the highest likelihood kept."""
+    out = {}
+    for name, X in data.items():
+        floor = optima.degeneracy_floor(X)
+        out[name, "proper"] = selection.criteria_over_k(X, KS, min_variance=floor)
+        out[name, "all"] = selection.criteria_over_k(X, KS)
+    return out
 
 
-def test_the_limit_is_computed_where_the_densities_underflow(sepal, kmeans_setup):
-    centres_0, _, f = kmeans_setup
-    squared = ((sepal[:, None] - centres_0[None]) ** 2).sum(axis=2)
-    with np.errstate(under="ignore"):
-        densities = np.exp(-squared / (2 * 0.0003)) / (2 * np.pi * 0.0003)
-    all_zero = np.all(densities == 0, axis=1)
-    assert all_zero.sum() > 0
-    gamma = gt.e_step(sepal, f["equal_spherical"](centres_0, 0.0003))
-    assert np.all(np.isfinite(gamma))
-    np.testing.assert_allclose(gamma[all_zero].max(axis=1), 1.0, atol=1e-6)
+def test_notebook_draws_the_synthetic_data_as_this_test_does():
+    source = "\n".join(code_sources(NB09))
+    for line in ("draw_synthetic(np.random.default_rng(0), 100)",
+                 "rng, n_repeats, candidate_Ks = np.random.default_rng(1), 20",
+                 "selection.criteria_over_k(X, Ks, n_starts=n_starts, n_starts_cv=n_starts_cv,",
+                 "min_variance=floors[name]"):
+        assert line in source
 
 
-def test_hard_em_is_kmeans(sepal, kmeans_setup):
-    centres_0, kmeans, f = kmeans_setup
-    labels, centres, _ = f["hard_em"](sepal, centres_0)
-    np.testing.assert_array_equal(labels, kmeans.labels_)
-    np.testing.assert_allclose(centres, kmeans.cluster_centers_, rtol=0, atol=1e-12)
-    assert np.sum((sepal - centres[labels]) ** 2) == pytest.approx(kmeans.inertia_, rel=1e-12)
+def test_best_of_by_likelihood_is_degenerate_for_k_5_to_8_on_iris_only(criteria, data):
+    X = data["iris"]
+    floor = optima.degeneracy_floor(X)
+    assert floor == pytest.approx(0.1**2 / 12)
+    flags = [optima.is_degenerate(p, floor) for p in criteria["iris", "all"].fits]
+    assert flags == [K >= 5 for K in KS]
+    for K in (5, 6, 7):
+        p = criteria["iris", "all"].fits[K - 1]
+        assert 2.5 < gt.e_step(X, p).sum(axis=0).min() < 3.5         # "three flowers"
+    p8 = criteria["iris", "all"].fits[7]
+    thin = int(np.argmin(optima.thinnest_variances(p8)))
+    assert optima.thinnest_variances(p8)[thin] == pytest.approx(1e-6, rel=1e-3)  # reg_covar
+    owned = X[gt.predict(X, p8) == thin]
+    assert len(owned) == 5 and np.ptp(owned[:, 0]) == 0                # five flowers, one line
+    synthetic_floor = optima.degeneracy_floor(data["synthetic"])
+    assert not any(optima.is_degenerate(p, synthetic_floor)
+                   for p in criteria["synthetic", "all"].fits)
 
 
-def test_hard_em_can_fail_loudly_on_an_empty_cluster(kmeans_setup):
-    _, _, f = kmeans_setup
-    X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0]])
-    with pytest.raises(ValueError, match="lost all its points"):
-        f["hard_em"](X, np.array([[0.0, 0.0], [5.0, 5.0], [100.0, 100.0]]))
+@pytest.mark.parametrize("name", ["iris", "synthetic"])
+def test_training_log_likelihood_of_proper_fits_rises_with_k(criteria, data, name):
+    c = criteria[name, "proper"]
+    assert np.all(np.diff(c.training) > 0)
+    assert not any(optima.is_degenerate(p, optima.degeneracy_floor(data[name])) for p in c.fits)
 
 
-def test_fixed_variance_em_approaches_kmeans_as_the_variance_shrinks(sepal, kmeans_setup):
-    centres_0, kmeans, f = kmeans_setup
-    gaps = [np.abs(f["fixed_variance_em"](sepal, centres_0, s2)[0]
-                   - kmeans.cluster_centers_).max() for s2 in (0.3, 0.1, 0.03, 0.01, 0.003)]
-    assert np.all(np.diff(gaps) < 0)
-    assert gaps[-1] < 1e-3
+def test_choices_before_and_after_setting_degenerate_fits_aside(criteria):
+    assert criteria["synthetic", "proper"].choices() == {"BIC": 4, "AIC": 4, "CV": 4}
+    assert criteria["synthetic", "all"].choices() == {"BIC": 4, "AIC": 4, "CV": 4}
+    assert criteria["iris", "proper"].choices() == {"BIC": 2, "AIC": 4, "CV": 4}
+    assert criteria["iris", "all"].choices() == {"BIC": 2, "AIC": 5, "CV": 3}
+    assert criteria["iris", "all"].near_minimum("AIC", 3) == [4, 5, 8]   # "several within 3"
+    assert criteria["iris", "proper"].near_minimum("AIC", 3) == [4]      # "clearly lower"
+
+
+def test_larger_reg_covar_makes_aic_pick_four(data):
+    c = selection.criteria_over_k(data["iris"], KS, reg_covar=1e-3)
+    assert c.choices()["AIC"] == 4 and c.near_minimum("AIC", 3) == [4]
+
+
+@pytest.mark.parametrize("name", ["iris", "synthetic"])
+def test_aic_picks_at_least_as_many_components_as_bic(criteria, name):
+    choice = criteria[name, "proper"].choices()
+    assert choice["AIC"] >= choice["BIC"]
+
+
+def test_cv_moved_because_two_fold_fits_for_k4_were_degenerate(data):
+    X = data["iris"]
+    floor = optima.degeneracy_floor(X)
+    degenerate = 0
+    for train, test in KFold(5, shuffle=True, random_state=0).split(X):
+        kept = selection.fit_best_of(X[train], 4, 3).final
+        proper = selection.fit_best_of(X[train], 4, 3, min_variance=floor).final
+        if optima.is_degenerate(kept, floor):
+            degenerate += 1
+            assert gt.mean_log_likelihood(X[test], kept) < gt.mean_log_likelihood(X[test], proper)
+    assert degenerate == 2
+
+
+def test_cv_error_bars_are_wider_than_the_steps_next_to_the_maximum(criteria):
+    c = criteria["iris", "proper"]
+    best = int(np.argmax(c.cv))
+    for neighbour in (best - 1, best + 1):
+        assert abs(c.cv[neighbour] - c.cv[best]) < min(c.cv_se[best], c.cv_se[neighbour])
+
+
+def test_bic_is_the_most_frugal_on_iris_and_splits_off_setosa(criteria, data):
+    c = criteria["iris", "proper"]
+    choice = c.choices()
+    assert choice["BIC"] == 2 and choice["BIC"] <= min(choice["AIC"], choice["CV"])
+    species = gt.load_iris_sepal().species
+    owner = gt.predict(data["iris"], c.fits[1])
+    setosa_component = np.bincount(owner[species == "setosa"]).argmax()
+    assert np.sum(owner[species == "setosa"] == setosa_component) >= 49
+    assert np.all(owner[species != "setosa"] != setosa_component)
+
+
+def test_parameter_count_and_criteria_equal_scikit_learn(data):
+    X = data["iris"]
+    d = X.shape[1]
+    for K in (1, 3, 8):
+        params = gt.run_em(X, gt.initial_params(X, K, random_state=0)).final
+        gm = GaussianMixture(K, random_state=0).fit(X)
+        assert params.n_parameters == (K - 1) + K * d + K * d * (d + 1) // 2
+        assert params.n_parameters == gm._n_parameters()
+        assert gt.bic(X, params) == pytest.approx(gm.bic(X), abs=1e-9)
+        assert gt.aic(X, params) == pytest.approx(gm.aic(X), abs=1e-9)
+
+
+def test_repeated_samples_aic_misses_more_often_and_by_too_many():
+    # the notebook's experiment with 25 points per component (its first 20 samples)
+    rng = np.random.default_rng(1)
+    candidates = np.arange(3, 7)
+    picks = {"BIC": [], "AIC": []}
+    for _ in range(20):
+        Y = draw_synthetic(rng, 25)
+        floor = optima.degeneracy_floor(Y)
+        fitted = [selection.fit_best_of(Y, int(K), 3, min_variance=floor).final
+                  for K in candidates]
+        picks["BIC"].append(candidates[np.argmin([gt.bic(Y, f) for f in fitted])])
+        picks["AIC"].append(candidates[np.argmin([gt.aic(Y, f) for f in fitted])])
+    bic, aic = np.array(picks["BIC"]), np.array(picks["AIC"])
+    assert np.sum(aic == 4) < np.sum(bic == 4)
+    assert np.all(bic >= 4) and np.all(aic >= 4)

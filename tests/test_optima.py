@@ -36,7 +36,7 @@ def test_degeneracy_floor_is_the_larger_of_rounding_and_twice_reg_covar(iris):
 
 
 def test_a_spike_on_points_on_a_line_is_degenerate(iris):
-    # the long "random" run of notebook 06 ends with a component of variance reg_covar
+    # the long "random" run of notebook 07 ends with a component of variance reg_covar
     start = gt.initial_params(iris, 3, "random", random_state=0)
     final = gt.run_em(iris, start, tol=1e-8, max_iter=2000).final
     assert optima.is_degenerate(final, optima.degeneracy_floor(iris))
@@ -103,7 +103,7 @@ def test_bad_input_names_the_argument(call, error, words):
 
 
 def test_seed_study_with_a_larger_reg_covar_has_no_spikes(iris):
-    """06's things to try: with reg_covar about the rounding variance no component gets
+    """07's things to try: with reg_covar about the rounding variance no component gets
     thinner than the data resolve."""
     study = optima.seed_study(iris, 3, range(10), methods=("random_from_data",), reg_covar=1e-3)
     assert np.all(study.thinnest()["random_from_data"] >= 1e-3)

@@ -1,6 +1,6 @@
 """Semi-supervised EM (gmm_teach.semisupervised): no labels is run_em; labelled samples keep
 one-hot responsibilities; all labelled is the class-by-class maximum-likelihood fit; the
-objective (13.2), evaluated directly, never goes down."""
+objective (14.2), evaluated directly, never goes down."""
 
 import numpy as np
 import pytest
@@ -35,7 +35,7 @@ def test_no_labels_is_run_em(method, seed):
 
 
 def direct_objective(X, labels, params):
-    """Eq. (13.2) with scipy's Gaussians, sample by sample."""
+    """Eq. (14.2) with scipy's Gaussians, sample by sample."""
     dens = np.column_stack([w * stats.multivariate_normal(mu, s).pdf(X) for w, mu, s in
                             zip(params.weights, params.means, params.covariances, strict=True)])
     known = labels >= 0

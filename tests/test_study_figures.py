@@ -1,4 +1,4 @@
-"""gmm_teach.study_figures: the multi-panel figures of notebooks 06 and 08 draw what they are
+"""gmm_teach.study_figures: the multi-panel figures of notebooks 07 and 09 draw what they are
 given (panels, titles, markers on the choices) and reject what they cannot draw. (Agg: set
 in conftest.)"""
 
@@ -54,7 +54,7 @@ def test_optima_and_n_init_figures(iris):
     fig = study_figures.plot_n_init(n, {"random": 1 - 0.5**n, "kmeans": 0 * n},
                                     {"random": 0.5 * n / 5, "kmeans": 0 * n})
     labels = [line.get_label() for line in fig.axes[0].get_lines()]
-    assert labels == ['"random", eq. (6.3)', '"random", eq. (6.4)', '"kmeans": p = 0']
+    assert labels == ['"random", eq. (7.3)', '"random", eq. (7.4)', '"kmeans": p = 0']
 
 
 def test_criteria_figure_stars_each_choice(iris):

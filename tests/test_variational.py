@@ -135,7 +135,7 @@ def test_expected_log_weights_by_monte_carlo():
     np.testing.assert_allclose(vb.expected_log_weights(alpha, "dirichlet_distribution"),
                                np.log(draws).mean(axis=0), atol=0.02)
     a, b = np.array([2.0, 5.0, 1.5]), np.array([4.0, 0.7, 3.0])
-    v = rng.beta(a, b, size=(400_000, 3))                      # the sticks of (12.2)
+    v = rng.beta(a, b, size=(400_000, 3))                      # the sticks of (13.2)
     pi = v * np.hstack((np.ones((len(v), 1)), np.cumprod(1 - v, axis=1)[:, :-1]))
     np.testing.assert_allclose(vb.expected_log_weights(np.vstack((a, b)), "dirichlet_process"),
                                np.log(pi).mean(axis=0), atol=0.02)
@@ -144,7 +144,7 @@ def test_expected_log_weights_by_monte_carlo():
 
 
 def test_expected_log_gaussian_by_monte_carlo():
-    # (12.9)-(12.10): average log N(x | mu, Lambda^-1) over Lambda ~ Wishart(W, nu),
+    # (13.9)-(13.10): average log N(x | mu, Lambda^-1) over Lambda ~ Wishart(W, nu),
     # mu | Lambda ~ N(m, (beta Lambda)^-1), against expected_log_gaussian's closed form.
     rng = np.random.default_rng(1)
     nu, beta, m = 6.0, 4.0, np.array([1.0, -1.0])
@@ -159,7 +159,7 @@ def test_expected_log_gaussian_by_monte_carlo():
     log_n = [np.mean([stats.multivariate_normal(mu, np.linalg.inv(P)).logpdf(xn)
                       for mu, P in zip(means, precisions[:20_000], strict=True)]) for xn in x]
     np.testing.assert_allclose(vb.expected_log_gaussian(x, state)[:, 0], log_n, atol=0.03)
-    log_det = np.linalg.slogdet(precisions)[1].mean()          # (12.9) alone, more draws
+    log_det = np.linalg.slogdet(precisions)[1].mean()          # (13.9) alone, more draws
     d = 2
     closed = (d * np.log(2) + sum(digamma((nu - i) / 2) for i in range(d))
               + np.linalg.slogdet(W)[1])
@@ -251,7 +251,7 @@ def test_expected_weights_and_jensen(alpha, other):
                                 (np.vstack((alpha, b)), "dirichlet_process")):
         weights = vb.expected_weights(concentration, kind)
         assert weights.sum() == pytest.approx(1.0, rel=1e-12) and np.all(weights >= 0)
-        # exp E[log pi_k] < E[pi_k] (Jensen), before scikit-learn's normalisation of (12.12)
+        # exp E[log pi_k] < E[pi_k] (Jensen), before scikit-learn's normalisation of (13.12)
         penalised = np.exp(vb.expected_log_weights(concentration, kind))
         if kind == "dirichlet_distribution":
             assert np.all(penalised < weights * (1 + 1e-12))

@@ -12,7 +12,7 @@ shown as one short message, "Correct: ..." or a hint naming the mistake the outp
     Correct: ...
 
 The package: ``engine`` (running and judging a function), ``exact`` (the high-precision
-answers), and one module per notebook declaring its exercises (``nb01`` ... ``nb05``).
+answers), and one module per notebook declaring its exercises (``nb01`` ... ``nb06``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
-from . import nb01, nb02, nb03, nb04, nb05
+from . import nb01, nb02, nb03, nb04, nb06
 from .engine import Exercise, Feedback, cases_of, check
 
 __all__ = [
@@ -48,7 +48,7 @@ EXERCISES: dict[str, Exercise] = {exercise.name: exercise for exercise in (
     nb02.MVN_LOGPDF, nb02.ELLIPSE_AXES,
     nb03.RESPONSIBILITY_BY_HAND, nb03.E_STEP,
     nb04.M_STEP_MEANS, nb04.M_STEP_COVARIANCES,
-    nb05.STOPPING_RULE, nb05.BIC,
+    nb06.STOPPING_RULE, nb06.BIC,
 )}
 EXERCISE_NAMES = tuple(EXERCISES)
 
@@ -111,11 +111,11 @@ def check_m_step_covariances(f: Callable, seed=None) -> Feedback:
 
 
 def check_stopping_rule(f: Callable, seed=None) -> Feedback:
-    """Check f(mean_log_likelihoods, tol) -> the 1-based iteration where EM stops by (5.1),
+    """Check f(mean_log_likelihoods, tol) -> the 1-based iteration where EM stops by (6.1),
     or None."""
     return check(EXERCISES["stopping_rule"], f, seed)
 
 
 def check_bic(f: Callable, seed=None) -> Feedback:
-    """Check f(X, params) -> BIC (5.2) as scikit-learn computes it (full covariances)."""
+    """Check f(X, params) -> BIC (6.2) as scikit-learn computes it (full covariances)."""
     return check(EXERCISES["bic"], f, seed)

@@ -1,7 +1,7 @@
-"""Notebook 05's exercises: scikit-learn's stopping rule (5.1) and the BIC (5.2).
+"""Notebook 06's exercises: scikit-learn's stopping rule (6.1) and the BIC (6.2).
 
 The model answers below are the notebook's hidden solution cells, character for character
-(tests/test_exercises_nb05.py compares them). The stopping rule is judged with exact rational
+(tests/test_exercises_nb06.py compares them). The stopping rule is judged with exact rational
 arithmetic (a change exactly equal to tol is a case); the BIC against 50-digit values.
 """
 
@@ -25,7 +25,7 @@ __all__ = ["stopping_rule", "bic", "STOPPING_RULE", "BIC"]
 def stopping_rule(mean_log_likelihoods, tol):
     previous = -np.inf                                        # l_0 = -inf
     for iteration, current in enumerate(mean_log_likelihoods, start=1):
-        if abs(current - previous) < tol:                     # (5.1): absolute, strict
+        if abs(current - previous) < tol:                     # (6.1): absolute, strict
             return iteration
         previous = current
     return None
@@ -137,11 +137,11 @@ STOPPING_RULE = Exercise(
                                                                    "tol"),
     cases=stopping_cases, output=Output(("the iteration",), "return iteration", "iteration"),
     mistakes=STOPPING_MISTAKES,
-    task="return the 1-based iteration at which EM stops by (5.1), or None.",
+    task="return the 1-based iteration at which EM stops by (6.1), or None.",
     correct="your rule stops where scikit-learn's does on 7 sequences (converging to a large "
             "and a small |l|, never converging, a change exactly equal to tol, a fall, a first "
             "value near 0, a list).",
-    general_hint="your iteration differs from scikit-learn's rule (5.1): stop at the first i "
+    general_hint="your iteration differs from scikit-learn's rule (6.1): stop at the first i "
                  "with |l_i - l_(i-1)| < tol, counting from 1, with l_0 = -inf.")
 
 
@@ -227,8 +227,8 @@ BIC_MISTAKES = (
 BIC = Exercise(
     name="bic", reference=bic, argument_names=("X", "params"), cases=bic_cases,
     output=Output(("the BIC",), "return the BIC"), mistakes=BIC_MISTAKES,
-    task="return -2 log L + p log N, (5.2).",
-    correct="your BIC equals scikit-learn's (5.2) on 3 fresh random mixtures with full "
+    task="return -2 log L + p log N, (6.2).",
+    correct="your BIC equals scikit-learn's (6.2) on 3 fresh random mixtures with full "
             "covariances (K, d = 3, 2 and 2, 3 and 4, 2).",
-    general_hint="your BIC differs from (5.2), -2 log L + p log N, with log L the total "
+    general_hint="your BIC differs from (6.2), -2 log L + p log N, with log L the total "
                  "log-likelihood and p = (K - 1) + K d + K d(d+1)/2.")

@@ -1,4 +1,4 @@
-"""Notebook 05's exercises (gmm_teach/exercises/nb05.py): every correct style passes on 200
+"""Notebook 06's exercises (gmm_teach/exercises/nb06.py): every correct style passes on 200
 seeds, every typical mistake gets its own hint, and the model answer is the notebook's."""
 
 import inspect
@@ -12,7 +12,7 @@ from sklearn.mixture import GaussianMixture
 
 import gmm_teach as gt
 from gmm_teach import exercises
-from gmm_teach.exercises import nb05
+from gmm_teach.exercises import nb06
 
 
 # ============================================================================ correct styles
@@ -67,8 +67,8 @@ def bic_mean_times_n(X, params):
 
 
 STYLES = {
-    "stopping_rule": [nb05.stopping_rule, stop_numpy, stop_while, stop_none_start],
-    "bic": [nb05.bic, bic_scipy, bic_sklearn, bic_mean_times_n],
+    "stopping_rule": [nb06.stopping_rule, stop_numpy, stop_while, stop_none_start],
+    "bic": [nb06.bic, bic_scipy, bic_sklearn, bic_mean_times_n],
 }
 
 
@@ -162,7 +162,7 @@ def test_every_mistake_gets_its_own_hint(name, mistake, fragment):
 # ============================================================================ one model answer
 @pytest.mark.parametrize("name", ["stopping_rule", "bic"])
 def test_the_notebook_solution_is_the_model_answer_and_passes(name):
-    skeleton, answer = exercise_cells("05")[name]
+    skeleton, answer = exercise_cells("06")[name]
     function, definition = solution_function(answer.source, name)
     assert definition.strip() == inspect.getsource(exercises.reference(name)).strip()
     assert all(getattr(exercises, f"check_{name}")(function, seed=s) for s in range(20))
