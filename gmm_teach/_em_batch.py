@@ -1,10 +1,10 @@
 """run_em from many starts on the same data at once: the same numbers, one numpy call for all.
 
-Notebooks 06 and 08 run EM from hundreds of starts on 150 points. One EM iteration there is
+Notebooks 07 and 09 run EM from hundreds of starts on 150 points. One EM iteration there is
 some sixty numpy calls on arrays of a few hundred numbers, so Python's per-call overhead, not
 arithmetic, sets the pace (about 0.1 ms per iteration). run_em_batch stacks the R runs along a
 leading axis and does every step of every run in the same calls, runs leaving the stack as
-they stop (5.1).
+they stop (6.1).
 
 The numbers are run_em's to the last bit, not merely to rounding: every product is the same
 BLAS call on a slice laid out as run_em lays out its array (numpy's stacked matmul calls BLAS
@@ -152,7 +152,7 @@ def _run_together(X, inits, tol, max_iter, reg_covar) -> list[EMTrace]:
         bound = log_p.mean(axis=1)                                          # (4.6)
         state = _m_step(X_columns, X, resp, reg_covar)
         lower_bound[active] = bound
-        stopping = np.abs(bound - previous) < tol                           # (5.1)
+        stopping = np.abs(bound - previous) < tol                           # (6.1)
         for r, value, new in zip(active.tolist(), bound.tolist(), _params_of_each(state),
                                  strict=True):
             mean_lls[r].append(value)
