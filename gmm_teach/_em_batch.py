@@ -20,6 +20,7 @@ run_em one start at a time, which raises run_em's own errors.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from scipy import linalg
@@ -43,13 +44,31 @@ def _stack(params: Sequence[GMMParams]):
                               "log_det_precisions_cholesky"))
 
 
-def _e_step(X: np.ndarray, weights, means, precisions_cholesky, log_det):
+class _Data(NamedTuple):
+    """The data in the layouts run_em uses: rows (N, d) for resp @ X, X.T (d, N) (a view,
+    Fortran order) and its contiguous copy; shared by all runs, or one per run (a leading
+    axis R, and an axis of 1 for the components where they broadcast)."""
+
+    rows: np.ndarray
+    transposed: np.ndarray
+    columns: np.ndarray
+
+    @classmethod
+    def of(cls, X: np.ndarray) -> _Data:
+        transposed = X.swapaxes(-1, -2)
+        columns = np.ascontiguousarray(transposed)
+        if X.ndim == 3:
+            return cls(X, transposed[:, np.newaxis], columns[:, np.newaxis])
+        return cls(X, transposed, columns)
+
+
+def _e_step(data: _Data, weights, means, precisions_cholesky, log_det):
     """em._e_step for R runs: responsibilities (R, K, N) (run_em's (N, K), transposed) and
     log p(x_n) (R, N), eqs. (3.2), (3.1). Called under np.errstate(over="ignore",
     divide="ignore"), as em._e_step computes the squared distances and log pi_k."""
-    d = X.shape[1]
+    d = data.rows.shape[-1]
     P_T = precisions_cholesky.transpose(0, 1, 3, 2)              # (R, K, d, d): P_k^T
-    z = P_T @ X.T - (P_T @ means[..., np.newaxis])               # (R, K, d, N): z_nk
+    z = P_T @ data.transposed - (P_T @ means[..., np.newaxis])   # (R, K, d, N): z_nk
     squared_distance = np.einsum("rkin,rkin->rkn", z, z)         # (R, K, N)
     a = -0.5 * (d * LOG_2PI + squared_distance) + log_det[..., np.newaxis]
     a += np.log(weights)[..., np.newaxis]
@@ -63,13 +82,13 @@ def _e_step(X: np.ndarray, weights, means, precisions_cholesky, log_det):
     return resp, (a_max + np.log(total))[:, 0, :]
 
 
-def _m_step(X_columns: np.ndarray, X: np.ndarray, resp: np.ndarray, reg_covar: float):
+def _m_step(data: _Data, resp: np.ndarray, reg_covar: float):
     """em._m_step (covariance_type "full") for R runs; resp (R, K, N). Returns (weights,
     means, covariances, precisions_cholesky, log_det_precisions_cholesky)."""
-    d = X.shape[1]
+    d = data.rows.shape[-1]
     nk = resp.sum(axis=2) + 10 * EPS                              # (4.7), (R, K)
-    means = (resp @ X) / nk[..., np.newaxis]                      # (4.2), (R, K, d)
-    diff = X_columns - means[..., np.newaxis]                     # (R, K, d, N)
+    means = (resp @ data.rows) / nk[..., np.newaxis]              # (4.2), (R, K, d)
+    diff = data.columns - means[..., np.newaxis]                  # (R, K, d, N)
     covariances = (resp[:, :, np.newaxis, :] * diff) @ diff.transpose(0, 1, 3, 2)
     covariances /= nk[..., np.newaxis, np.newaxis]
     covariances = 0.5 * (covariances + covariances.transpose(0, 1, 3, 2))
@@ -118,26 +137,33 @@ def _params_of_each(state: tuple) -> list[GMMParams]:
     return made
 
 
-def run_em_batch(X: np.ndarray, inits: Sequence[GMMParams], *, tol: float, max_iter: int,
+def run_em_batch(X, inits: Sequence[GMMParams], *, tol: float, max_iter: int,
                  reg_covar: float) -> list[EMTrace]:
     """[run_em(X, init, tol=tol, max_iter=max_iter, reg_covar=reg_covar) for init in inits],
-    computed together. X: (N, d) float64 from as_samples; the other arguments checked by the
-    caller (as run_em checks them). Returns one EMTrace per start, in order."""
+    computed together. X: (N, d) float64 from as_samples, or a list of such arrays, one per
+    start (run_em(X[r], inits[r], ...)); the other arguments checked by the caller (as run_em
+    checks them). Returns one EMTrace per start, in order."""
     if not inits:
         return []
-    if any(p.covariance_type != "full" or p.n_features != X.shape[1] for p in inits) \
-            or len({p.n_components for p in inits}) > 1:
-        return [run_em(X, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar) for p in inits]
+    each = list(X) if isinstance(X, list) else [X] * len(inits)
+    if any(p.covariance_type != "full" or p.n_features != x.shape[1]
+           for p, x in zip(inits, each, strict=True)) \
+            or len({p.n_components for p in inits}) > 1 or len({x.shape for x in each}) > 1:
+        return [run_em(x, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar)
+                for p, x in zip(inits, each, strict=True)]
     try:
         with np.errstate(over="ignore", divide="ignore"):
-            return _run_together(X, inits, tol, max_iter, reg_covar)
+            return _run_together(each, X if not isinstance(X, list) else np.stack(each),
+                                 inits, tol, max_iter, reg_covar)
     except _Unusual:
-        return [run_em(X, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar) for p in inits]
+        return [run_em(x, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar)
+                for p, x in zip(inits, each, strict=True)]
 
 
-def _run_together(X, inits, tol, max_iter, reg_covar) -> list[EMTrace]:
+def _run_together(each: list, X: np.ndarray, inits, tol, max_iter, reg_covar) -> list[EMTrace]:
+    """The batched loop; X (N, d) shared, or (R, N, d) one per run; each: run r's own X."""
     R = len(inits)
-    X_columns = np.ascontiguousarray(X.T)
+    data = _Data.of(X)
     state = _stack(inits)
     params = [[p] for p in inits]
     mean_lls: list[list[float]] = [[] for _ in range(R)]
@@ -148,9 +174,9 @@ def _run_together(X, inits, tol, max_iter, reg_covar) -> list[EMTrace]:
         if active.size == 0:
             break
         previous = lower_bound[active]
-        resp, log_p = _e_step(X, state[0], state[1], state[3], state[4])    # (3.2)
-        bound = log_p.mean(axis=1)                                          # (4.6)
-        state = _m_step(X_columns, X, resp, reg_covar)
+        resp, log_p = _e_step(data, state[0], state[1], state[3], state[4])  # (3.2)
+        bound = log_p.mean(axis=1)                                           # (4.6)
+        state = _m_step(data, resp, reg_covar)
         lower_bound[active] = bound
         stopping = np.abs(bound - previous) < tol                           # (6.1)
         for r, value, new in zip(active.tolist(), bound.tolist(), _params_of_each(state),
@@ -162,7 +188,10 @@ def _run_together(X, inits, tol, max_iter, reg_covar) -> list[EMTrace]:
             keep = ~stopping
             active = active[keep]
             state = tuple(array[keep] for array in state)
-    return [EMTrace(X=X, params=tuple(params[r]), mean_log_likelihoods=np.array(mean_lls[r]),
+            if X.ndim == 3:
+                X = X[keep]
+                data = _Data.of(X)
+    return [EMTrace(X=each[r], params=tuple(params[r]), mean_log_likelihoods=np.array(mean_lls[r]),
                     n_iter=len(mean_lls[r]), converged=bool(converged[r]),
                     lower_bound=float(lower_bound[r]), tol=tol, reg_covar=reg_covar)
             for r in range(R)]

@@ -73,3 +73,24 @@ def test_a_singular_covariance_raises_run_ems_error():
     with pytest.raises(ValueError, match="not positive definite") as batched:
         run_em_batch(X, [start, start], tol=1e-3, max_iter=100, reg_covar=0.0)
     assert str(batched.value) == str(alone.value)
+
+
+def test_one_data_set_per_start_gives_run_ems_trace_on_each():
+    rng = np.random.default_rng(1)
+    X4, _, _ = gt.load_iris_all()
+    for X in (gt.load_iris_sepal().X, X4):
+        data = [X[rng.choice(len(X), size=120, replace=False)] for _ in range(6)]
+        starts = [gt.initial_params(Y, 3, method, random_state=seed)
+                  for Y in data for method, seed in (("k-means++", 0), ("random", 1))]
+        each = [Y for Y in data for _ in range(2)]
+        traces = run_em_batch(each, starts, tol=1e-6, max_iter=300, reg_covar=1e-6)
+        for Y, start, trace in zip(each, starts, traces, strict=True):
+            assert trace.X is Y
+            assert_same_trace(trace, gt.run_em(Y, start, tol=1e-6, max_iter=300))
+    # data sets of different sizes: each start goes to run_em on its own
+    mixed = [gt.load_iris_sepal().X, gt.load_iris_sepal().X[:100]]
+    starts = [gt.initial_params(Y, 2, "random", random_state=0) for Y in mixed]
+    for Y, start, trace in zip(mixed, starts, run_em_batch(mixed, starts, tol=1e-3,
+                                                            max_iter=100, reg_covar=1e-6),
+                               strict=True):
+        assert_same_trace(trace, gt.run_em(Y, start))
