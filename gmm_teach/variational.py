@@ -32,6 +32,7 @@ bound changes by less than tol (in total, not per sample, as in scikit-learn).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import betaln, digamma, gammaln
@@ -533,30 +534,53 @@ def run_variational(X, n_components: int, *,
     converged_, lower_bound_, lower_bounds_, weights_, means_ and covariances_.
     X: (N, d) or (N,) with N >= 2. Returns a VariationalTrace.
     """
-    X = as_samples(X, min_samples=2)
-    priors = variational_priors(
-        X, n_components, weight_concentration_prior_type=weight_concentration_prior_type,
-        weight_concentration_prior=weight_concentration_prior,
-        mean_precision_prior=mean_precision_prior, mean_prior=mean_prior,
-        degrees_of_freedom_prior=degrees_of_freedom_prior, covariance_prior=covariance_prior,
-        covariance_type=covariance_type)
-    tol = check_nonnegative_number(tol, "tol")
-    reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
-    max_iter = check_whole_number(max_iter, "max_iter")
-    check_choice(init_params, "init_params", INIT_METHODS)
-    resp = _initial_responsibilities(X, n_components, init_params, random_state)
-    states = [_variational_m_step(X, resp, priors, reg_covar)]
+    start = _start(X, n_components, weight_concentration_prior_type=weight_concentration_prior_type,
+                   weight_concentration_prior=weight_concentration_prior,
+                   mean_precision_prior=mean_precision_prior, mean_prior=mean_prior,
+                   degrees_of_freedom_prior=degrees_of_freedom_prior,
+                   covariance_prior=covariance_prior, covariance_type=covariance_type, tol=tol,
+                   reg_covar=reg_covar, max_iter=max_iter, init_params=init_params,
+                   random_state=random_state)
+    X, priors, reg_covar = start.X, start.priors, start.reg_covar
+    states = [start.state]
     bounds: list[float] = []
     bound, converged = -np.inf, False
-    for _ in range(max_iter):
+    for _ in range(start.max_iter):
         previous = bound
         # the private steps: every argument was checked above or is the loop's own result
         log_resp, _ = _variational_e_step(X, states[-1], priors.weight_concentration_prior_type)
         states.append(_variational_m_step(X, np.exp(log_resp), priors, reg_covar))
         bound = _lower_bound(states[-1], log_resp, priors)
         bounds.append(bound)
-        if abs(bound - previous) < tol:
+        if abs(bound - previous) < start.tol:
             converged = True
             break
     return VariationalTrace(X, priors, tuple(states), np.array(bounds), len(bounds),
                             converged, bound)
+
+
+class _Start(NamedTuple):
+    """run_variational's checked arguments and its states[0] (gmm_teach._variational_batch
+    starts from these too)."""
+
+    X: np.ndarray
+    priors: VariationalPriors
+    tol: float
+    reg_covar: float
+    max_iter: int
+    state: VariationalState
+
+
+def _start(X, n_components: int, *, tol, reg_covar, max_iter, init_params, random_state,
+           **prior_options) -> _Start:
+    """Check run_variational's arguments, draw the start's responsibilities and make
+    states[0] by the M-step (13.4)-(13.7)."""
+    X = as_samples(X, min_samples=2)
+    priors = variational_priors(X, n_components, **prior_options)
+    tol = check_nonnegative_number(tol, "tol")
+    reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
+    max_iter = check_whole_number(max_iter, "max_iter")
+    check_choice(init_params, "init_params", INIT_METHODS)
+    resp = _initial_responsibilities(X, n_components, init_params, random_state)
+    return _Start(X, priors, tol, reg_covar, max_iter,
+                  _variational_m_step(X, resp, priors, reg_covar))
