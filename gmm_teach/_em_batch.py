@@ -151,6 +151,13 @@ def run_em_batch(X, inits: Sequence[GMMParams], *, tol: float, max_iter: int,
             or len({p.n_components for p in inits}) > 1 or len({x.shape for x in each}) > 1:
         return [run_em(x, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar)
                 for p, x in zip(inits, each, strict=True)]
+    K, (n, d) = inits[0].n_components, each[0].shape
+    size = max(1, _MAX_BATCH_ELEMENTS // (K * d * n))  # runs per batch
+    if len(inits) > size:
+        return [trace for start in range(0, len(inits), size)
+                for trace in run_em_batch(X[start:start + size] if isinstance(X, list) else X,
+                                          inits[start:start + size], tol=tol,
+                                          max_iter=max_iter, reg_covar=reg_covar)]
     try:
         with np.errstate(over="ignore", divide="ignore"):
             return _run_together(each, X if not isinstance(X, list) else np.stack(each),
@@ -158,6 +165,11 @@ def run_em_batch(X, inits: Sequence[GMMParams], *, tol: float, max_iter: int,
     except _Unusual:
         return [run_em(x, p, tol=tol, max_iter=max_iter, reg_covar=reg_covar)
                 for p, x in zip(inits, each, strict=True)]
+
+
+#: The largest (R, K, d, N) array a batch makes (0.5 MB): more runs are split into batches, so
+#: the memory a batch needs stays small (a notebook's kernel stays under 250 MB).
+_MAX_BATCH_ELEMENTS = 2**16
 
 
 def _run_together(each: list, X: np.ndarray, inits, tol, max_iter, reg_covar) -> list[EMTrace]:

@@ -94,3 +94,23 @@ def test_one_data_set_per_start_gives_run_ems_trace_on_each():
                                                             max_iter=100, reg_covar=1e-6),
                                strict=True):
         assert_same_trace(trace, gt.run_em(Y, start))
+
+
+def test_many_starts_are_split_into_batches_of_bounded_size(monkeypatch):
+    from gmm_teach import _em_batch
+
+    X = gt.load_iris_sepal().X
+    starts = [gt.initial_params(X, 3, "random", random_state=seed) for seed in range(7)]
+    sizes = []
+    real = _em_batch._run_together
+
+    def counted(each, data, inits, *args):
+        sizes.append(len(inits))
+        return real(each, data, inits, *args)
+
+    monkeypatch.setattr(_em_batch, "_MAX_BATCH_ELEMENTS", 3 * 3 * 2 * 150)  # 3 runs
+    monkeypatch.setattr(_em_batch, "_run_together", counted)
+    traces = run_em_batch(X, starts, tol=1e-3, max_iter=100, reg_covar=1e-6)
+    assert sizes == [3, 3, 1]
+    for start, trace in zip(starts, traces, strict=True):
+        assert_same_trace(trace, gt.run_em(X, start))
