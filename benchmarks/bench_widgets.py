@@ -6,7 +6,9 @@ a drag, per widget, in one run.
     .venv/bin/python benchmarks/bench_widgets.py --pause-ms 0 # keys as fast as pictures come
 
 A JupyterLab server (throwaway config, loopback, a token) runs tests/browser_support.py's
-LIVE_CELLS notebook in presenter style at 1280 x 720, like an instructor the evening before.
+LIVE_CELLS notebook in presenter style at 1280 x 720, like an instructor the evening before:
+the explorers, the EM scrubber of notebook 04 and the one with the lower-bound panel
+(panels=("data", "bound"), notebook 05).
 For each widget it focuses a slider handle and presses the arrow keys (turning round at
 the ends), each press --pause-ms (default 250 ms, a presenter stepping through values)
 after the previous picture arrived: the time from the keydown (a capturing listener on the

@@ -15,8 +15,9 @@ Two levels, both imported here with ``import gmm_teach as gt``:
 Modules that the notebooks import by name, not re-exported here: ``gmm_teach.explorers``
 (sliders), ``gmm_teach.scrubber`` (the EM scrubber and the kernel-free player),
 ``gmm_teach.exercises`` (the checkers), ``gmm_teach.selection``, ``gmm_teach.collapse``,
-``gmm_teach.optima`` (local optima, degenerate fits), ``gmm_teach.study_figures`` (the
-multi-panel figures of 07 and 09),
+``gmm_teach.optima`` (local optima, degenerate fits), ``gmm_teach.landscape`` (the
+likelihood landscape over two means and its explorer, notebook 05),
+``gmm_teach.study_figures`` (the multi-panel figures of 07 and 09),
 ``gmm_teach.figures`` (the core notebooks' multi-panel figures) and ``gmm_teach.calculus``
 (central differences). Equation numbers (n.k) are those of notebook n, as in the notebooks.
 """

@@ -14,7 +14,11 @@ as much as L does. Both sums run over the samples (totals, not means).
 Also here: the computations behind the pictures of that argument. bound_along_path evaluates
 l and L(q_old, .) / N along a path from theta_old to theta_new; log_likelihood_grid and
 em_means_path give the landscape l(mu_1, mu_2) of a two-component 1-D mixture and EM's path
-on it. Everything is in log space, through the engine's weighted log-densities (gmm_teach.em).
+on it; log_likelihood_gradient and log_likelihood_hessian its derivatives over the means;
+stationary_point, landscape_maxima and diagonal_saddle its maxima and saddle; spike the
+height of l where a component of shrinking variance sits on a sample (gmm_teach.landscape
+draws them). Everything is in log space, through the engine's weighted log-densities
+(gmm_teach.em).
 """
 
 from __future__ import annotations
@@ -42,6 +46,14 @@ __all__ = [
     "bound_along_path",
     "log_likelihood_grid",
     "em_means_path",
+    "log_likelihood_gradient",
+    "log_likelihood_hessian",
+    "StationaryPoint",
+    "stationary_point",
+    "landscape_maxima",
+    "diagonal_saddle",
+    "Spike",
+    "spike",
 ]
 
 # Rows of q must sum to 1 this closely: the decomposition N l = L + KL is off by
@@ -291,14 +303,16 @@ def log_likelihood_grid(x, mu1_values, mu2_values, *, weights, variances) -> np.
     mu2_values = _grid_axis(mu2_values, "mu2_values")
     weights = _check_two(weights, "weights", simplex=True)
     variances = _check_two(variances, "variances")
-    # a_k[n, i] = log pi_k + log N(x_n | mu_k = values[i], s_k), (N, G)
-    a1 = np.log(weights[0]) + gaussian_logpdf(x[:, np.newaxis], mu1_values, variances[0])
-    a2 = np.log(weights[1]) + gaussian_logpdf(x[:, np.newaxis], mu2_values, variances[1])
+    # each distinct value once, weighted by its count c_u (iris has 43 petal lengths in 150)
+    values, counts = np.unique(x, return_counts=True)
+    # a_k[u, i] = log pi_k + log N(x_u | mu_k = values[i], s_k), (U, G)
+    a1 = np.log(weights[0]) + gaussian_logpdf(values[:, np.newaxis], mu1_values, variances[0])
+    a2 = np.log(weights[1]) + gaussian_logpdf(values[:, np.newaxis], mu2_values, variances[1])
     grid = np.empty((mu2_values.size, mu1_values.size))
-    rows = max(1, 2_000_000 // (x.size * mu1_values.size))   # bounded memory per block
+    rows = max(1, 2_000_000 // (values.size * mu1_values.size))   # bounded memory per block
     for start in range(0, mu2_values.size, rows):
         block = np.logaddexp(a1[:, np.newaxis, :], a2[:, start:start + rows, np.newaxis])
-        grid[start:start + rows] = block.mean(axis=0)
+        grid[start:start + rows] = np.tensordot(counts / x.size, block, axes=1)
     return grid
 
 
@@ -335,3 +349,233 @@ def em_means_path(x, start, *, weights, variances, max_iter: int = 100,
         if np.abs(path[-1] - path[-2]).max() <= step:
             break
     return np.array(path)
+
+
+# ----------------------------------------------------------------------------- its points
+class StationaryPoint(NamedTuple):
+    """A point of the landscape l(mu_1, mu_2) where the gradient vanishes.
+
+    kind: "maximum" (both Hessian eigenvalues < 0), "saddle" (one < 0, one > 0) or
+    "degenerate" (an eigenvalue that is 0 to rounding: l is flat in some direction there).
+    """
+
+    means: np.ndarray                  # (mu_1, mu_2), shape (2,)
+    mean_log_likelihood: float         # l there, eq. (4.6)
+    hessian_eigenvalues: np.ndarray    # ascending, shape (2,)
+    kind: str
+
+
+class Spike(NamedTuple):
+    """l at the spike (mu_1, mu_2) = (x_m, mean of the samples other than x_m) and its
+    asymptote as the variance s_1 of component 1 goes to 0 (see spike)."""
+
+    at: float                  # x_m, a value of the sample
+    count: int                 # c, how many samples equal x_m
+    mu_2: float                # the mean of the N - c other samples
+    height: float              # l(x_m, mu_2) at the given variances
+    intercept: float           # A: the asymptote is A - c log(s_1) / (2N)
+    slope: float               # -c / (2N), per unit of log s_1 (natural log)
+
+    def asymptote(self, variance_1) -> np.ndarray:
+        """A - c log(s_1) / (2N) for variance(s) s_1 > 0."""
+        return self.intercept + self.slope * np.log(variance_1)
+
+    def log_variance_reaching(self, level: float) -> float:
+        """log s_1 (natural log) at which the asymptote reaches l = level: the variance below
+        which the spike is higher than a fit with mean log-likelihood `level`."""
+        return float((level - self.intercept) / self.slope)
+
+
+def _responsibilities_1d(x: np.ndarray, means: np.ndarray, weights: np.ndarray,
+                         variances: np.ndarray) -> np.ndarray:
+    """gamma (N, 2), eq. (3.2), for validated 1-D arguments."""
+    a = np.log(weights) + gaussian_logpdf(x[:, np.newaxis], means, variances)
+    return np.exp(a - np.logaddexp(a[:, :1], a[:, 1:]))
+
+
+def _check_means(means, name: str) -> np.ndarray:
+    means = as_float_array(means, name)
+    if means.shape != (2,):
+        raise ValueError(f"{name} must be two means (mu_1, mu_2), got shape {means.shape}.")
+    check_finite(means, name)
+    return means
+
+
+def _gradient_and_hessian(x, means, weights, variances):
+    gamma = _responsibilities_1d(x, means, weights, variances)
+    u = (x[:, np.newaxis] - means) / variances              # (x_n - mu_k) / s_k, (N, 2)
+    gradient = (gamma * u).mean(axis=0)
+    gu = gamma * u
+    hessian = -(gu.T @ gu) / x.size                          # - E[gamma_k u_k gamma_j u_j]
+    hessian[np.diag_indices(2)] += (gu * u).mean(axis=0) - gamma.mean(axis=0) / variances
+    return gradient, hessian
+
+
+def log_likelihood_gradient(x, means, *, weights, variances) -> np.ndarray:
+    """The gradient of l(mu_1, mu_2) (log_likelihood_grid) over the two means, shape (2,):
+
+        d l / d mu_k = (1/N) sum_n gamma_nk (x_n - mu_k) / s_k,
+
+    gamma the responsibilities (3.2). The EM step (4.2) for the means moves mu_k by
+    (N / N_k) s_k times this, so EM's fixed points are exactly the zeros of the gradient.
+    x: (N,) or (N, 1); means: (mu_1, mu_2); weights, variances as in log_likelihood_grid.
+    """
+    x = _one_feature(x)
+    means = _check_means(means, "means")
+    weights = _check_two(weights, "weights", simplex=True)
+    variances = _check_two(variances, "variances")
+    return _gradient_and_hessian(x, means, weights, variances)[0]
+
+
+def log_likelihood_hessian(x, means, *, weights, variances) -> np.ndarray:
+    """The Hessian of l(mu_1, mu_2) over the two means, shape (2, 2), symmetric:
+
+        d2 l / d mu_k d mu_j = (1/N) sum_n [gamma_nk (delta_kj - gamma_nj) u_nk u_nj
+                                            - delta_kj gamma_nk / s_k],
+
+    with u_nk = (x_n - mu_k) / s_k (differentiate the gradient; d gamma_nk / d mu_j =
+    gamma_nk (delta_kj - gamma_nj) u_nj). Two negative eigenvalues: a maximum; one of each
+    sign: a saddle. Arguments as in log_likelihood_gradient.
+    """
+    x = _one_feature(x)
+    means = _check_means(means, "means")
+    weights = _check_two(weights, "weights", simplex=True)
+    variances = _check_two(variances, "variances")
+    return _gradient_and_hessian(x, means, weights, variances)[1]
+
+
+def _classify(hessian: np.ndarray, variances: np.ndarray) -> tuple[np.ndarray, str]:
+    """(eigenvalues of the Hessian, kind). The signs are read from the dimensionless
+    D H D, D = diag(sqrt(s_k)) (same signs, Sylvester's law of inertia), so that "0 to
+    rounding" means the same for a wide and a thin component."""
+    root = np.sqrt(variances)
+    scaled = np.linalg.eigvalsh(hessian * np.outer(root, root))
+    if np.any(np.abs(scaled) <= 1e-9):
+        kind = "degenerate"
+    else:
+        kind = "maximum" if scaled[1] < 0 else "saddle" if scaled[0] < 0 else "minimum"
+    return np.linalg.eigvalsh(hessian), kind
+
+
+def _mean_log_likelihood_1d(x, means, weights, variances) -> float:
+    a = np.log(weights) + gaussian_logpdf(x[:, np.newaxis], means, variances)
+    return float(np.logaddexp(a[:, 0], a[:, 1]).mean())
+
+
+def stationary_point(x, start, *, weights, variances, max_iter: int = 50) -> StationaryPoint:
+    """Newton's method on the gradient of l(mu_1, mu_2) from start, to the stationary point
+    nearby (a maximum, or a saddle EM would never reach); classified by its Hessian.
+
+    Stops when |d l / d mu_k| <= 1e-12 (spread of x) / s_k for both k; a ValueError if that
+    takes more than max_iter steps or a Hessian is singular (no stationary point near start:
+    start at an EM end point, em_means_path(...)[-1]). Arguments as in em_means_path.
+    """
+    x = _one_feature(x)
+    means = _check_means(start, "start")
+    weights = _check_two(weights, "weights", simplex=True)
+    variances = _check_two(variances, "variances")
+    max_iter = check_whole_number(max_iter, "max_iter", minimum=1)
+    tolerance = 1e-12 * max(float(np.ptp(x)), np.finfo(float).tiny) / variances
+    for _ in range(max_iter + 1):
+        gradient, hessian = _gradient_and_hessian(x, means, weights, variances)
+        if np.all(np.abs(gradient) <= tolerance):
+            eigenvalues, kind = _classify(hessian, variances)
+            return StationaryPoint(means, _mean_log_likelihood_1d(x, means, weights, variances),
+                                   eigenvalues, kind)
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            break
+        if not np.all(np.isfinite(step)):
+            break
+        means = means - step
+    raise ValueError(f"no stationary point found from start {np.asarray(start).tolist()} "
+                     f"within max_iter={max_iter} Newton steps (the Hessian is singular or "
+                     "the steps do not settle). Start at an EM end point, "
+                     "em_means_path(x, start, ...)[-1].")
+
+
+def landscape_maxima(x, starts, *, weights, variances,
+                     max_iter: int = 1000) -> list[StationaryPoint]:
+    """The maxima EM reaches from the starts: em_means_path from each start (up to
+    max_iter steps), then stationary_point from its end; the distinct maxima, in the
+    order of the starts. End points that are not maxima (a saddle reached from a start on
+    the diagonal, a flat direction) are left out. starts: (S, 2) pairs (mu_1, mu_2)."""
+    starts = as_float_array(starts, "starts")
+    if starts.ndim != 2 or starts.shape[1] != 2 or len(starts) == 0:
+        raise ValueError(f"starts must be pairs (mu_1, mu_2), shape (S, 2), got shape "
+                         f"{starts.shape}; e.g. [(1.0, 6.0), (6.0, 1.0)].")
+    found: list[StationaryPoint] = []
+    for start in starts:
+        end = em_means_path(x, start, weights=weights, variances=variances,
+                            max_iter=max_iter, tol=1e-12)[-1]
+        try:
+            point = stationary_point(x, end, weights=weights, variances=variances)
+        except ValueError:
+            continue
+        if point.kind == "maximum" and not any(
+                np.allclose(point.means, other.means, rtol=0, atol=1e-8) for other in found):
+            found.append(point)
+    return found
+
+
+def diagonal_saddle(x, *, weights=(0.5, 0.5), variances) -> StationaryPoint:
+    """The stationary point on the diagonal mu_1 = mu_2 for two interchangeable components
+    (equal weights, equal variances): both means at the sample mean, where the mixture is
+    one Gaussian N(x_bar, s) written twice and every responsibility is 1/2.
+
+    The Hessian there has the eigenvalue -1/(2s) along the diagonal, direction (1, 1), and
+    (var(x) / s - 1) / (2s) across it, direction (1, -1) (var(x) the variance of the sample,
+    divided by N): a saddle when var(x) > s, which EM never leaves from a start on the
+    diagonal (em_means_path).
+    """
+    x = _one_feature(x)
+    weights = _check_two(weights, "weights", simplex=True)
+    variances = _check_two(variances, "variances")
+    if weights[0] != weights[1] or variances[0] != variances[1]:
+        raise ValueError("diagonal_saddle needs interchangeable components: equal weights "
+                         f"and equal variances, got weights {weights.tolist()} and variances "
+                         f"{variances.tolist()}. For others use stationary_point.")
+    means = np.full(2, x.mean())
+    eigenvalues, kind = _classify(_gradient_and_hessian(x, means, weights, variances)[1],
+                                  variances)
+    ll = float(gaussian_logpdf(x, means[0], variances[0]).mean())
+    return StationaryPoint(means, ll, eigenvalues, kind)
+
+
+def spike(x, at, *, weights, variances) -> Spike:
+    """l at (mu_1, mu_2) = (x_m, mean of the other samples) and its asymptote as s_1 -> 0.
+
+    With component 1 on the sample value x_m (shared by c samples), as its variance s_1
+    shrinks each of those c terms of l contains log N(x_m | x_m, s_1) = -log(2 pi s_1) / 2,
+    which grows without bound, while every other sample is left to component 2 alone:
+
+        l(x_m, mu_2)  ->  A - c log(s_1) / (2N),
+        A = (1/N) [c (log pi_1 - log(2 pi) / 2) + sum_{x_n != x_m} log(pi_2 N(x_n | mu_2, s_2))],
+
+    A largest for mu_2 the mean of the other samples. So the likelihood has no maximum:
+    the spike beats any fit once s_1 is small enough (notebook 08). x: (N,) or (N, 1);
+    at: a value of x; weights: 2 numbers summing to 1; variances: (s_1, s_2).
+    """
+    x = _one_feature(x)
+    at_array = as_float_array(at, "at")
+    if at_array.ndim != 0:
+        raise ValueError(f"at must be one number (a value of x), got shape {at_array.shape}.")
+    check_finite(at_array, "at")
+    at = float(at_array)
+    weights = _check_two(weights, "weights", simplex=True)
+    variances = _check_two(variances, "variances")
+    on = x == at
+    count = int(on.sum())
+    if count == 0:
+        nearest = x[np.argmin(np.abs(x - at))]
+        raise ValueError(f"at must be a value of the sample x (a spike sits on a sample), got "
+                         f"{at:g}; the nearest sample is {nearest:g}.")
+    if count == x.size:
+        raise ValueError("every sample equals at: there are no other samples for component 2.")
+    mu_2 = float(x[~on].mean())
+    height = float(log_likelihood_grid(x, [at], [mu_2], weights=weights,
+                                       variances=variances)[0, 0])
+    others = np.log(weights[1]) + gaussian_logpdf(x[~on], mu_2, variances[1])
+    intercept = (count * (np.log(weights[0]) - 0.5 * np.log(2 * np.pi)) + others.sum()) / x.size
+    return Spike(float(at), count, mu_2, height, float(intercept), -count / (2 * x.size))

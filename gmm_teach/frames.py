@@ -13,8 +13,9 @@ the kernel) instead of a 30-130 ms drawing. The trace holds X, so nothing else i
 the responsibilities of params[0..n_iter-1] are computed once (n_iter + 1 E-steps in all).
 
 What a frame shows is a row of panels (gmm_teach.panels): by default the data with
-ellipses and the log-likelihood curve; a notebook passes panels=("data",) or its own panel
-objects. Frames follow the presenter style in force when they are made
+ellipses and the log-likelihood curve; a notebook passes panels=("data",), ("data",
+"bound") (the lower bound ℓ = L + KL per half-step, gmm_teach.panels.BoundPanel) or its own
+panel objects. Frames follow the presenter and dark styles in force when they are made
 (gmm_teach.use_presenter_style(): bigger frames and fonts).
 """
 
@@ -30,7 +31,7 @@ from ._checks import check_nonnegative_number
 from .em import EMTrace, HalfStep
 from .panels import PANELS, PHASES, DataPanel, LogLikelihoodPanel
 from .pngs import Blitter
-from .style import component_color, component_marker, is_presenter_style
+from .style import component_color, component_marker, is_dark_style, is_presenter_style
 
 __all__ = ["EMFrames", "render_em_frames", "em_frames", "em_half_steps", "em_states",
            "draw_em_state", "em_caption", "check_trace", "frame_figsize", "SIZES"]
@@ -97,6 +98,10 @@ def _panels(panels, xlabel=None, ylabel=None) -> list:
         return [DataPanel(xlabel, ylabel), LogLikelihoodPanel()]
     if isinstance(panels, str):
         panels = (panels,)
+    if not isinstance(panels, list | tuple):
+        raise TypeError(f"panels must be a tuple of panel names such as ('data', 'bound') "
+                        f"(from {sorted(PANELS)}) or panel objects, got "
+                        f"{type(panels).__name__}.")
     chosen = []
     for panel in panels:
         if isinstance(panel, str):
@@ -245,9 +250,11 @@ def render_em_frames(trace: EMTrace, *, panels=None, dpi: float = 90, size=None,
                      xlabel: str | None = None, ylabel: str | None = None) -> EMFrames:
     """Draw every half-step of the trace once (blitted) and return the EMFrames.
 
-    panels: names from gmm_teach.panels.PANELS or panel objects (default: the data and the
-    log-likelihood curve). dpi > 0; size: (width, height) in pixels or "720p", "1080p", ...
-    (default: 900 x 360 px, 1260 x 504 in presenter style). xlabel/ylabel: for the data panel.
+    panels: names from gmm_teach.panels.PANELS ("data", "log_likelihood", "bound") or panel
+    objects (default: the data and the log-likelihood curve); a panel with a caption method
+    adds a line to every frame's caption. dpi > 0; size: (width, height) in pixels or
+    "720p", "1080p", ... (default: 900 x 360 px, 1260 x 504 in presenter style).
+    xlabel/ylabel: for the data panel.
 
     One figure serves every frame: laid out with the first state, its static part
     (axes, ticks, labels, the log-likelihood curve) rendered once; each frame draws only its
@@ -277,18 +284,27 @@ def render_em_frames(trace: EMTrace, *, panels=None, dpi: float = 90, size=None,
             artist.remove()
     return EMFrames(trace=trace, steps=tuple(steps), pngs=tuple(pngs),
                     states=tuple(states[s] for s in steps),
-                    captions=tuple(em_caption(states[s], trace.n_iter) for s in steps),
+                    captions=tuple(_caption(trace, chosen, states[s]) for s in steps),
                     size=blitter.size())
+
+
+def _caption(trace: EMTrace, panels: list, state: HalfStep) -> str:
+    """em_caption, and a line from each panel that has a caption (the bound panel's numbers)."""
+    lines = [em_caption(state, trace.n_iter)]
+    lines += [panel.caption(trace, state) for panel in panels
+              if callable(getattr(panel, "caption", None))]
+    return "<br>".join(lines)
 
 
 _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def em_frames(trace: EMTrace, **options) -> EMFrames:
-    """render_em_frames(trace, **options), remembered per trace, options and style: the
-    scrubber, the player and the exports of one notebook share one rendering."""
+    """render_em_frames(trace, **options), remembered per trace, options and styles
+    (presenter, dark): the scrubber, the player and the exports of one notebook share one
+    rendering."""
     check_trace(trace)
-    key = (is_presenter_style(), repr(sorted(options.items())))
+    key = (is_presenter_style(), is_dark_style(), repr(sorted(options.items())))
     per_trace = _CACHE.setdefault(trace, {})
     if key not in per_trace:
         per_trace[key] = render_em_frames(trace, **options)

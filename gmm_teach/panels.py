@@ -10,10 +10,14 @@ A panel draws one axes of a frame in two parts:
   Returns a dict of what it drew; its "artists" entry lists every artist added, and
   "title" (if any) is the axes' title, which changes from frame to frame.
 
+* ``caption(trace, state)`` (optional): a line of HTML added to the frame's caption.
+
 ``state`` is the HalfStep shown (gmm_teach.em), ``marks`` what the half-step changed
 ("before": the parameters an M-step started from; "changed": the points whose most
 responsible component an E-step changed). PANELS maps the names a notebook uses to the
-panel classes: ``render_em_frames(trace, panels=("data", "log_likelihood"))``.
+panel classes: ``render_em_frames(trace, panels=("data", "log_likelihood", "bound"))``.
+A panel whose axis limits change from frame to frame (the bound panel zooms) lists its
+axes' xaxis / yaxis among the "overlay" artists, so that their ticks are drawn per frame.
 
 Drawing at any scale: an ellipse much larger than the view (data in kilometres with
 reg_covar = 1e-6 km^2 on the diagonal, for example) is not drawn (matplotlib would spend
@@ -22,11 +26,17 @@ minutes clipping its outline) and the frame says so in a note.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.textpath import TextToPath
+from matplotlib.ticker import Formatter, MaxNLocator
+from matplotlib.transforms import offset_copy
 
 from .data import load_iris_sepal
 from .em import EMTrace, HalfStep
@@ -40,8 +50,8 @@ from .plotting import (
 )
 from .style import component_color, is_presenter_style
 
-__all__ = ["PANELS", "DataPanel", "LogLikelihoodPanel", "em_axis_limits", "ellipse_in_view",
-           "PHASES"]
+__all__ = ["PANELS", "DataPanel", "LogLikelihoodPanel", "BoundPanel", "em_axis_limits",
+           "ellipse_in_view", "half_step_bounds", "PHASES"]
 
 #: The two half-steps, as trace.half_step spells them, with the words the student reads.
 PHASES = {"E": "after E-step", "M": "after M-step"}
@@ -214,5 +224,197 @@ class LogLikelihoodPanel:
         return {"ll_marker": marker, "artists": [marker]}
 
 
-#: The panels a notebook can name: render_em_frames(trace, panels=("data", "log_likelihood")).
-PANELS = {"data": DataPanel, "log_likelihood": LogLikelihoodPanel}
+_BOUNDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+BOUND_FILL = "#999999"   # L(q, theta): a neutral grey column, readable on light and dark
+GAP_COLOR = MARKER_COLOR  # KL: the vermillion of "where EM is now" on the log-likelihood curve
+
+
+def half_step_bounds(trace: EMTrace) -> tuple:
+    """trace.bound_table() as a tuple (one HalfStepBound (iteration, phase, ℓ, L, KL) per
+    half-step, in EM's order), computed once per trace: every frame of the bound panel
+    reads it."""
+    if not isinstance(trace, EMTrace):
+        raise TypeError(f"trace must be an EMTrace from run_em, got {type(trace).__name__}. "
+                        "Run trace = gt.run_em(X, init) first.")
+    if trace not in _BOUNDS:
+        _BOUNDS[trace] = tuple(trace.bound_table())
+    return _BOUNDS[trace]
+
+
+class _SignedFormatter(Formatter):
+    """Tick labels of the bound panel: 0, +0.5, −1.25, in units of 10^exponent (set per
+    frame; the y-label names it), so that tick labels stay a few characters wide and the
+    y-label does not wander from frame to frame."""
+
+    exponent = 0
+
+    def __call__(self, x, pos=None):
+        value = x / 10.0 ** self.exponent
+        return "0" if value == 0 else f"{value:+.3g}".replace("-", "\u2212")
+
+
+def _kl_text(kl: float) -> str:
+    return "0" if kl == 0 else f"{kl:.3g}"
+
+
+def _position(state: HalfStep) -> int:
+    """Where the half-step stands in EM's order (1, E), (1, M), (2, E), ...: 0, 1, 2, ..."""
+    return 2 * (state.iteration - 1) + (state.phase == "M")
+
+
+_HALF = 0.28  # half a column's width, in slots
+
+
+def _zoom(ax, bottom: float, top: float) -> None:
+    """The frame's y-range, with a power of ten in the y-label when the ticks need one."""
+    ax.set_ylim(bottom, top)
+    largest = max(abs(bottom), abs(top))
+    exponent = int(np.floor(np.log10(largest))) if largest > 0 else 0
+    exponent = exponent if (exponent >= 4 or exponent <= -3) else 0
+    ax.yaxis.get_major_formatter().exponent = exponent
+    unit = "nats" if exponent == 0 else f"$10^{{{exponent}}}$ nats"
+    ax.set_ylabel(f"{unit}, relative to $\\ell$\nbefore this half-step")
+
+
+def _column(ax, slot: float, bound, reference: float, bottom: float, current: bool) -> dict:
+    """One half-step's column: grey from the bottom up to L, the gap KL on top (if any), a
+    cap at ℓ; levels relative to `reference`. Earlier half-steps are drawn faded."""
+    foreground = mpl.rcParams["text.color"]
+    n_ll, elbo = bound.n_log_likelihood - reference, bound.elbo - reference
+    alpha = 1.0 if current else 0.45
+    column = ax.add_patch(Rectangle((slot - _HALF, bottom), 2 * _HALF, max(elbo - bottom, 0.0),
+                                    facecolor=BOUND_FILL, alpha=alpha, zorder=2,
+                                    edgecolor=foreground if current else "none"))
+    gap = None
+    if bound.posterior_kl > 0:
+        gap = ax.add_patch(Rectangle((slot - _HALF, elbo), 2 * _HALF, n_ll - elbo,
+                                     facecolor=GAP_COLOR, edgecolor=GAP_COLOR,
+                                     alpha=0.55 * alpha, zorder=2))
+    (cap,) = ax.plot([slot - _HALF, slot + _HALF], [n_ll, n_ll], color=foreground, alpha=alpha,
+                     solid_capstyle="butt", zorder=3,
+                     linewidth=(2.2 if current else 1.3) * mpl.rcParams["lines.linewidth"])
+    return {"column": column, "gap": gap, "cap": cap, "n_ll": n_ll, "elbo": elbo,
+            "artists": [column, cap] if gap is None else [column, gap, cap]}
+
+
+def _label_now(ax, slot: float, bound, n_ll: float, elbo: float, height: float) -> list:
+    """Name the current column's parts ("l", "KL", "L"; "l = L" when they touch) and say
+    in the title what the half-step did to the gap."""
+    size = mpl.rcParams["legend.fontsize"] if is_presenter_style() else 9.5
+    if bound.posterior_kl == 0:
+        ax.set_title("KL = 0: bound touches")
+        return [ax.text(slot, n_ll + 0.03 * height, "$\\ell = \\mathcal{L}$", ha="center",
+                        va="bottom", fontsize=size, zorder=5)]
+    ax.set_title(f"gap KL = {_kl_text(bound.posterior_kl)}")
+    x = slot + _HALF + 0.07
+    return [ax.text(x, n_ll, "$\\ell$", va="bottom", fontsize=size, zorder=5),
+            ax.text(x, elbo, "$\\mathcal{L}$", va="top", fontsize=size, zorder=5),
+            ax.text(x, 0.5 * (n_ll + elbo), "KL", va="center", color=GAP_COLOR, fontsize=size,
+                    fontweight="bold", zorder=5)]
+
+
+@dataclass(frozen=True)
+class BoundPanel:
+    """Why EM climbs, per half-step: ℓ = L(q, theta) + KL(q || posterior) (gmm_teach.bound).
+
+    One column per half-step for the current half-step and the `history` before it (oldest
+    left, now right): grey up to the lower bound L, the gap KL on top in vermillion, capped
+    by a line at ℓ, the total log-likelihood (4.1) (N times the mean (4.6), the trace's
+    HalfStepBound.n_log_likelihood); lines join the ℓ and the L levels from column to
+    column. After an E-step the gap is 0 and the column reads "ℓ = L" (the bound touches);
+    after an M-step both rose and a gap opens; the next E-step closes it.
+
+    The scale: ℓ can rise by thousands of nats in the first iteration and by hundredths
+    near the end, so no fixed axis shows every gap. The panel zooms instead: each frame's
+    y-range holds just the columns shown, and the y-axis counts nats relative to ℓ before
+    the current half-step (0 = where EM stood one half-step ago; a rise reads +0.5 or +1.3
+    whatever the totals are). A student sees at once whether ℓ and L went up and how much
+    of the rise the gap is; the exact totals are in the title and the caption.
+    """
+
+    history: int = 2
+    width: float = 1.0
+
+    def __post_init__(self):
+        if isinstance(self.history, bool) or not isinstance(self.history, int | np.integer) \
+                or not 0 <= self.history <= 5:
+            raise ValueError(f"history must be a whole number of earlier half-steps from 0 to "
+                             f"5 (default 2), got {self.history!r}.")
+
+    def setup(self, ax, trace: EMTrace) -> dict:
+        half_step_bounds(trace)  # TypeError here, not mid-rendering, for a trace without bound
+        ax.grid(False)
+        ax.set_xlim(-0.65, self.history + 1.05)  # room for the labels right of "now"
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_formatter(_SignedFormatter())
+        ax.set_xlabel("half-step (iteration, E or M)")
+        # The y-label at a fixed distance from the axis, room for the widest tick label
+        # (_SignedFormatter keeps them within "\u22120.075"): every frame has one layout.
+        size = FontProperties(size=mpl.rcParams["ytick.labelsize"]).get_size_in_points()
+        width, _, _ = TextToPath().get_text_width_height_descent(
+            "\u22120.075", FontProperties(size=size), ismath=False)
+        reach = width + mpl.rcParams["ytick.major.size"] + mpl.rcParams["ytick.major.pad"] + 4
+        ax.yaxis.set_label_coords(0, 0.5, transform=offset_copy(
+            ax.transAxes, fig=ax.figure, x=-reach, units="points"))
+        # the zoom changes the ticks per frame; the spines go on top of the ticks, as in a
+        # whole-figure drawing
+        return {"overlay": [ax.xaxis, ax.yaxis, *ax.spines.values()]}
+
+    def window(self, trace: EMTrace, state: HalfStep) -> tuple[list, float, tuple]:
+        """(positions in the trace's half-steps shown, oldest first; the reference ℓ;
+        (ymin, ymax) of the zoom) for the half-step `state`."""
+        table = half_step_bounds(trace)
+        now = _position(state)
+        shown = list(range(max(0, now - self.history), now + 1))
+        reference = table[max(now - 1, 0)].n_log_likelihood
+        low = min(table[j].elbo for j in shown) - reference
+        high = max(table[j].n_log_likelihood for j in shown) - reference
+        span = high - low
+        if not span > 0:  # the first half-step, or EM stood still: the first rise's scale
+            first = table[min(1, len(table) - 1)].n_log_likelihood - table[0].n_log_likelihood
+            span = first if first > 0 else 1.0
+        return shown, reference, (low - 0.15 * span, high + 0.25 * span)
+
+    def draw(self, ax, trace: EMTrace, state: HalfStep, marks: dict) -> dict:
+        table = half_step_bounds(trace)
+        shown, reference, (bottom, top) = self.window(trace, state)
+        _zoom(ax, bottom, top)
+        slots = np.arange(len(shown)) + (self.history + 1 - len(shown))  # now: rightmost
+        parts = [_column(ax, slot, table[j], reference, bottom, current=(j == shown[-1]))
+                 for slot, j in zip(slots, shown, strict=True)]
+        levels = np.array([[part["n_ll"], part["elbo"]] for part in parts])
+        # the history: ℓ and L as staircases through the columns, one step per half-step
+        edges = np.column_stack([slots - _HALF, slots + _HALF]).ravel()
+        foreground = mpl.rcParams["text.color"]
+        thin = 0.8 * mpl.rcParams["lines.linewidth"]
+        (n_ll_line,) = ax.plot(edges, np.repeat(levels[:, 0], 2), color=foreground,
+                               linewidth=thin, zorder=4)
+        (elbo_line,) = ax.plot(edges, np.repeat(levels[:, 1], 2), color=foreground,
+                               linestyle="--", linewidth=thin, zorder=4)
+        (zero,) = ax.plot(ax.get_xlim(), [0, 0], color=foreground, linestyle=":",  # ℓ before
+                          linewidth=0.75 * thin, zorder=1.5)
+        bound = table[shown[-1]]
+        labels = _label_now(ax, slots[-1], bound, *levels[-1], top - bottom)
+        ax.set_xticks(slots, [f"{table[j].iteration} {table[j].phase}"
+                              + ("\n(now)" if j == shown[-1] else "") for j in shown])
+        drawn = [artist for part in parts for artist in part["artists"]]
+        return {"bound": bound, "reference": reference, "shown": [table[j] for j in shown],
+                "columns": [part["column"] for part in parts],
+                "gaps": [part["gap"] for part in parts if part["gap"] is not None],
+                "caps": [part["cap"] for part in parts], "n_ll_line": n_ll_line,
+                "elbo_line": elbo_line, "bound_labels": labels, "title": ax.title,
+                "artists": [*drawn, n_ll_line, elbo_line, zero, *labels]}
+
+    def caption(self, trace: EMTrace, state: HalfStep) -> str:
+        """ℓ = L + KL at this half-step, in nats (totals over the N points), 3 decimals."""
+        bound = half_step_bounds(trace)[_position(state)]
+        kl = bound.posterior_kl
+        why = ("the E-step made q the posterior: KL = 0, the bound touches" if kl == 0 else
+               "the M-step raised &#8466;; &#8467; rose more, by the gap KL &gt; 0")
+        return (f"&#8467; = &#8466; + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + "
+                f"{_kl_text(kl)} (totals over the N = {trace.X.shape[0]} "
+                f"points, nats); {why}.")
+
+
+#: The panels a notebook can name: render_em_frames(trace, panels=("data", "bound")).
+PANELS = {"data": DataPanel, "log_likelihood": LogLikelihoodPanel, "bound": BoundPanel}

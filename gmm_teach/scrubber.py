@@ -16,6 +16,13 @@ params[i]. The views:
                               stripped (e.g. GitHub);
   save_animation(trace, path) the half-steps as .gif (pillow) or .mp4 (ffmpeg) for slides.
 
+What a frame shows is chosen with panels (gmm_teach.panels), the same option in every view:
+the default is the data and the log-likelihood curve; panels=("data", "bound") puts the
+lower bound beside the data, ℓ = L(q, theta) + KL per half-step (KL = 0 after every
+E-step, a gap after every M-step), e.g. EMScrubber(trace, panels=("data", "bound")),
+show_em_player(trace, panels=("data", "bound")), save_animation(trace, "em.gif",
+panels=("data", "bound")).
+
 Every call also takes the older form with the data first, (X, trace): X must then be the
 data the trace was run on (the trace holds it).
 
@@ -140,8 +147,10 @@ class EMScrubber:
     cached bytes into .image and updates .caption and .state (the HalfStep shown).
     Play and the prev/next buttons (and the arrow keys, when no slider has focus) step
     half-steps E, M, E, M, like the kernel-free player; the slider steps iterations and
-    the toggle picks the half-step. Options: panels, xlabel, ylabel, dpi, size (see
-    render_em_frames) and interval_ms (Play's pause per half-step, > 0).
+    the toggle picks the half-step. Options: panels (names from gmm_teach.panels.PANELS,
+    e.g. ("data", "bound") for the lower bound ℓ = L + KL beside the data), xlabel,
+    ylabel, dpi, size (see render_em_frames) and interval_ms (Play's pause per half-step,
+    > 0).
 
     Attributes: frames (EMFrames), play (its value: the half-step, 0 .. 2 n_iter - 1),
     prev, next, slider (iteration 1..n_iter), phase ("E" / "M"), image, caption, widget,
@@ -270,8 +279,9 @@ def em_player_html(*data, dpi: float | None = None, interval_ms: int = 900, **op
     inside JupyterLab: arrows step half-steps, Home/End jump, space plays or pauses. The
     root <div class="gmm-player"> has a fresh id, so several players can live on one page.
     Without scripts (e.g. on GitHub) the first frame and its caption still show.
-    dpi and the other options as for EMScrubber; left out, the player shows the scrubber's
-    frames, so a notebook with both renders the half-steps once (gmm_teach.frames.em_frames).
+    dpi and the other options (panels=("data", "bound"), ...) as for EMScrubber; left out, the
+    player shows the scrubber's frames, so a notebook with both (same panels) renders the
+    half-steps once (gmm_teach.frames.em_frames).
     """
     interval_ms = check_nonnegative_number(interval_ms, "interval_ms", strictly_positive=True)
     if dpi is not None:
@@ -321,6 +331,8 @@ def plot_em_small_multiples(*data, max_panels: int = 12, ncols: int = 4,
     grey dotted, the 1-sigma ellipses of params[i-1], where that M-step started.
     With more than max_panels iterations, max_panels of them evenly spread (first and last
     included). Shared, fixed axes (the frames' limits), labelled in cm for iris sepals.
+    Data only: the lower bound is about the E/M alternation, one half-step after the
+    other, which the player (panels=("data", "bound")) shows without a kernel too.
     """
     import matplotlib.pyplot as plt
 
@@ -373,7 +385,8 @@ def save_animation(trace, path, *, size="720p", presenter: bool = False,
     path: ending in .gif (pillow, always available) or .mp4 (H.264 through ffmpeg: the
     imageio-ffmpeg package's binary, or ffmpeg on PATH). size: (width, height) in pixels or
     "720p" (1280 x 720, default), "1080p", "540p", "360p"; presenter: draw in presenter
-    style (bigger fonts and marks); frame_ms: how long each half-step shows (>= 20 ms).
+    style (bigger fonts and marks); frame_ms: how long each half-step shows (>= 20 ms);
+    panels, xlabel, ylabel as for EMScrubber (panels=("data", "bound"): the lower bound).
     The last frame holds three times as long. Like savefig, an existing file at path is
     replaced.
     """

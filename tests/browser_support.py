@@ -238,6 +238,8 @@ LIVE_CELLS = [
     ("code", "scrubber.EMScrubber(trace)"),
     ("markdown", "## The player"),
     ("code", "scrubber.show_em_player(trace)"),
+    ("markdown", "## The scrubber with the lower bound"),
+    ("code", "scrubber.EMScrubber(trace, panels=('data', 'bound'))"),
     ("markdown", "## The explorers"),
     ("code", "explorers.gaussian_1d_explorer()"),
     ("code", "explorers.gaussian_2d_explorer()"),
@@ -249,7 +251,8 @@ LIVE_CELLS = [
 #: CSS selector of each live widget's outer box, in LIVE_CELLS' order, with the slider
 #: (a noUiSlider handle) that the benchmark presses keys on.
 LIVE_WIDGETS = {
-    "04 scrubber": (".gmm-scrubber", ".gmm-scrubber-slider .noUi-handle"),
+    "04 scrubber": (".gmm-scrubber >> nth=0", ".gmm-scrubber-slider .noUi-handle"),
+    "05 scrubber, bound panel": (".gmm-scrubber >> nth=1", ".gmm-scrubber-slider .noUi-handle"),
     "01 explorer, mu": (".gmm-explorer >> nth=0", ".widget-slider >> nth=0"),
     "01 explorer, sigma^2": (".gmm-explorer >> nth=0", ".widget-slider >> nth=1"),
     "02 explorer, sigma_1": (".gmm-explorer >> nth=1", ".widget-slider >> nth=0"),

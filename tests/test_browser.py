@@ -36,6 +36,7 @@ from urllib.parse import quote
 import nbformat
 import pytest
 from browser_support import (
+    key_latencies,
     launch_chromium,
     require_chromium,
     running_lab,
@@ -693,6 +694,81 @@ def test_the_player_takes_arrow_keys_inside_jupyterlab(live_page):
     assert _notebook_state(page) == before
 
 
+#: The live notebook's second scrubber: EMScrubber(trace, panels=('data', 'bound')).
+BOUND_SCRUBBER = ".gmm-scrubber >> nth=1"
+
+#: IMAGE_DIGEST_JS for an <img> element rather than a selector.
+ELEMENT_DIGEST_JS = IMAGE_DIGEST_JS.replace(
+    "async selector => {\n  const src = document.querySelector(selector).src;",
+    "async img => {\n  const src = img.src;")
+
+
+def _bound_lines() -> tuple[dict, int]:
+    """The bound line each half-step's caption must show, and the number of iterations, from
+    the trace the live notebook runs (browser_support.LIVE_CELLS: iris sepals, k-means
+    start, random_state=0)."""
+    import gmm_teach as gt
+
+    X, _ = gt.load_iris_sepal()
+    trace = gt.run_em(X, gt.initial_params(X, 3, random_state=0))
+    lines = {}
+    for bound in trace.bound_table():
+        kl = "0" if bound.posterior_kl == 0 else f"{bound.posterior_kl:.3g}"
+        lines[(bound.iteration, bound.phase)] = (
+            f"\u2113 = \u2112 + KL: {bound.n_log_likelihood:.3f} = {bound.elbo:.3f} + {kl} ")
+    return lines, trace.n_iter
+
+
+def test_the_bound_scrubber_steps_e_m_e_m_with_the_keys(live_page):
+    """Arrow keys step the scrubber with the lower-bound panel half-step by half-step; every
+    press brings a new picture and the caption's ℓ = L + KL of that half-step, with
+    KL = 0 after every E-step."""
+    page, _ = live_page
+    scrub = page.locator(BOUND_SCRUBBER)
+    scrub.scroll_into_view_if_needed()
+    image, caption = scrub.locator("img.gmm-scrubber-frame"), scrub.locator(
+        ".gmm-scrubber-caption")
+    expected, n_iter = _bound_lines()
+    assert f"iteration 1 of {n_iter}, after E-step" in caption.text_content()
+    assert expected[(1, "E")] in caption.text_content()
+    image.click()  # focus in the widget, not on its slider: the arrows step half-steps
+    before = _notebook_state(page)
+    digests = [image.evaluate(ELEMENT_DIGEST_JS)]
+    seen = []
+    for _ in range(5):
+        _press_and_see_the_caption_change(page, caption, "ArrowRight", "in the bound scrubber")
+        text = caption.text_content()
+        match = re.search(rf"iteration (\d+) of {n_iter}, after ([EM])-step", text)
+        step = (int(match.group(1)), match.group(2))
+        seen.append(step)
+        assert expected[step] in text, (step, text)
+        assert ("KL = 0, the bound touches" in text) == (step[1] == "E")
+        digests.append(image.evaluate(ELEMENT_DIGEST_JS))
+        assert digests[-1] != digests[-2], f"{step}: the caption moved on, the picture did not"
+        assert _on_screen(page, scrub)
+    assert seen == [(1, "M"), (2, "E"), (2, "M"), (3, "E"), (3, "M")]
+    assert _notebook_state(page) == before, "a key reached JupyterLab's notebook shortcuts"
+
+
+def test_bound_scrubber_keyboard_latency(live_page):
+    """Key press on the slider handle -> the bound scrubber's new picture: median < 100 ms,
+    measured as bench_widgets.py measures every live view."""
+    page, _ = live_page
+    root = page.locator(BOUND_SCRUBBER)
+    root.scroll_into_view_if_needed()
+    handle = root.locator(".gmm-scrubber-slider .noUi-handle")
+    latencies = key_latencies(page, root, handle, presses=MIN_KEY_STEPS, pause_ms=100)
+    median = statistics.median(latencies)
+    report = {"presses": len(latencies), "median_ms": round(median, 1),
+              "max_ms": round(max(latencies), 1),
+              "latencies_ms": [round(x, 1) for x in latencies]}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "bound-scrubber-latency.json").write_text(json.dumps(report, indent=2))
+    print(f"\nbound scrubber, key press -> new picture over {len(latencies)} presses: median "
+          f"{median:.1f} ms, max {report['max_ms']} ms")
+    assert median < LATENCY_TARGET_MS, report
+
+
 def test_keys_stay_in_an_explorer(live_page):
     page, _ = live_page
     explorer = page.locator(".gmm-explorer").nth(1)
@@ -735,7 +811,8 @@ def test_after_a_drag_the_picture_shows_the_final_value(live_page):
         timeout=3_000)
 
 
-@pytest.mark.parametrize("selector", [".gmm-scrubber", ".gmm-player", ".gmm-explorer >> nth=0",
+@pytest.mark.parametrize("selector", [".gmm-scrubber", BOUND_SCRUBBER, ".gmm-player",
+                                      ".gmm-explorer >> nth=0",
                                       ".gmm-explorer >> nth=1", ".gmm-explorer >> nth=2"])
 def test_every_view_fits_1280_by_720_in_presenter_style(live_page, selector):
     page, _ = live_page

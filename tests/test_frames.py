@@ -101,8 +101,12 @@ def test_panels_are_chosen_by_name_or_object(short):
     mine = frames.render_em_frames(short, panels=[panels.DataPanel(xlabel="a", ylabel="b")],
                                    dpi=50)
     assert mine.pngs != data_only.pngs
-    with pytest.raises(ValueError, match=r"panels: unknown panel 'bound'; choose from"):
-        frames.render_em_frames(short, panels=("bound",))
+    with pytest.raises(ValueError, match=r"panels: unknown panel 'bund'; choose from "
+                                         r"\['bound', 'data', 'log_likelihood'\]"):
+        frames.render_em_frames(short, panels=("data", "bund"))
+    with pytest.raises(TypeError, match=r"panels must be a tuple of panel names such as "
+                                        r"\('data', 'bound'\) .* got int"):
+        frames.render_em_frames(short, panels=5)
     with pytest.raises(TypeError, match=r"setup\(ax, trace\) and draw"):
         frames.render_em_frames(short, panels=(42,))
     with pytest.raises(ValueError, match="at least one panel"):
