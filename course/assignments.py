@@ -30,7 +30,7 @@ __all__ = ["ASSIGNMENT", "POINTS", "assignment_notebook", "make_assignments", "m
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-CORE = ("01", "02", "03", "04", "06")
+CORE = ("01", "02", "03", "04", "05", "06")
 ASSIGNMENT = "gmm_exercises"
 POINTS = 2
 HIDDEN_SEEDS = range(1000, 1005)

@@ -36,6 +36,7 @@ from ._checks import (
     check_random_state_argument,
     check_whole_number,
 )
+from ._kmeans_plusplus import kmeans_plusplus_indices
 from .density import LOG_2PI
 from .params import COVARIANCE_TYPES, GMMParams, check_params
 
@@ -232,9 +233,6 @@ def _initial_responsibilities(X: np.ndarray, K: int, method: str, random_state) 
     """The (N, K) responsibilities that scikit-learn's start `method` draws, before the first
     M-step (shared by initial_params and gmm_teach.variational)."""
     check_choice(method, "method", INIT_METHODS)
-    # scikit-learn loads when a start is first drawn, not at `import gmm_teach` (~1 s, ~100 MB)
-    from sklearn.cluster import KMeans, kmeans_plusplus
-
     rng = check_random_state_argument(random_state)
     n = X.shape[0]
     if method == "random":
@@ -243,13 +241,15 @@ def _initial_responsibilities(X: np.ndarray, K: int, method: str, random_state) 
     else:
         resp = np.zeros((n, K))
         if method == "kmeans":
+            # scikit-learn loads when first needed, not at `import gmm_teach` (~1 s, ~100 MB)
+            from sklearn.cluster import KMeans
+
             labels = KMeans(n_clusters=K, n_init=1, random_state=rng).fit(X).labels_
             resp[np.arange(n), labels] = 1
         elif method == "random_from_data":
             resp[rng.choice(n, size=K, replace=False), np.arange(K)] = 1
-        else:  # "k-means++"
-            _, indices = kmeans_plusplus(X, K, random_state=rng)
-            resp[indices, np.arange(K)] = 1
+        else:  # "k-means++": sklearn.cluster.kmeans_plusplus's points, without its overhead
+            resp[kmeans_plusplus_indices(X, K, rng), np.arange(K)] = 1
     return resp
 
 

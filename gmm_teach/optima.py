@@ -38,7 +38,8 @@ from ._checks import (
     check_nonnegative_number,
     check_whole_number,
 )
-from .em import INIT_METHODS, EMTrace, initial_params, run_em
+from ._em_batch import run_em_batch
+from .em import INIT_METHODS, initial_params
 from .params import GMMParams
 
 __all__ = [
@@ -164,23 +165,31 @@ def seed_study(X, n_components: int, seeds: Sequence[int], *,
     tol = check_nonnegative_number(tol, "tol", strictly_positive=True)
     tight_tol = check_nonnegative_number(tight_tol, "tight_tol", strictly_positive=True)
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
+    max_iter = check_whole_number(max_iter, "max_iter")
     if tight_tol > tol:
         raise ValueError(f"tight_tol ({tight_tol}) must not exceed tol ({tol}): the tight runs "
                          "continue the default ones.")
-    done: dict[bytes, EMTrace] = {}
-
-    def run(p: GMMParams, tolerance: float) -> EMTrace:
-        key = np.concatenate([p.weights, p.means.ravel(), p.covariances.ravel(),
-                              [tolerance]]).tobytes()
-        if key not in done:
-            done[key] = run_em(X, p, tol=tolerance, max_iter=max_iter, reg_covar=reg_covar)
-        return done[key]
-
     starts = {m: [initial_params(X, K, m, random_state=s, reg_covar=reg_covar) for s in seeds]
               for m in methods}
-    default = {m: [run(p, tol) for p in starts[m]] for m in methods}
-    tight = {m: [run(t.final, tight_tol) for t in default[m]] for m in methods}
+    default = _run_each(X, starts, tol=tol, max_iter=max_iter, reg_covar=reg_covar)
+    finals = {m: [t.final for t in default[m]] for m in methods}
+    tight = _run_each(X, finals, tol=tight_tol, max_iter=max_iter, reg_covar=reg_covar)
     return SeedStudy(methods, seeds, starts, default, tight)
+
+
+def _start_key(p: GMMParams) -> bytes:
+    return np.concatenate([p.weights, p.means.ravel(), p.covariances.ravel()]).tobytes()
+
+
+def _run_each(X: np.ndarray, inits: dict, **options) -> dict:
+    """method -> [run_em(X, p, **options) for p in inits[method]]: each distinct start run
+    once (EM is deterministic), all of them together by run_em_batch (the same numbers)."""
+    distinct: dict[bytes, GMMParams] = {}
+    for p in (p for m in inits for p in inits[m]):
+        distinct.setdefault(_start_key(p), p)
+    traces = dict(zip(distinct, run_em_batch(X, list(distinct.values()), **options),
+                      strict=True))
+    return {m: [traces[_start_key(p)] for p in inits[m]] for m in inits}
 
 
 def optima_table(study: SeedStudy, min_variance: float, *, decimals: int = 3) -> list[tuple]:

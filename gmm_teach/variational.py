@@ -32,6 +32,7 @@ bound changes by less than tol (in total, not per sample, as in scikit-learn).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from scipy.special import betaln, digamma, gammaln
@@ -261,6 +262,12 @@ def gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
         raise ValueError("resp must hold non-negative responsibilities (as the E-step gives).")
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
     check_choice(covariance_type, "covariance_type", COVARIANCE_TYPES)
+    return _gaussian_statistics(X, resp, reg_covar, covariance_type)
+
+
+def _gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
+                         covariance_type: str):
+    """gaussian_statistics for checked arguments (the loop's own calls)."""
     n, d = X.shape
     nk = resp.sum(axis=0) + 10 * EPS
     xk = (resp.T @ X) / nk[:, np.newaxis]
@@ -283,8 +290,10 @@ def gaussian_statistics(X: np.ndarray, resp: np.ndarray, reg_covar: float,
 def estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
     """The weights' posterior, eq. (13.5): alpha_0 + N_k (K,) for the Dirichlet
     distribution; for stick-breaking (2, K): a_k = 1 + N_k, b_k = alpha_0 + sum_{j>k} N_j."""
-    priors = _check_priors(priors)
-    nk = _array(nk, "nk", (None,), minimum=0.0)
+    return _estimate_weights(_array(nk, "nk", (None,), minimum=0.0), _check_priors(priors))
+
+
+def _estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
     alpha0 = priors.weight_concentration
     if priors.weight_concentration_prior_type == "dirichlet_process":
         later = np.hstack((np.cumsum(nk[::-1])[-2::-1], 0))  # sum_{j>k} N_j
@@ -295,6 +304,10 @@ def estimate_weights(nk: np.ndarray, priors: VariationalPriors) -> np.ndarray:
 def estimate_means(nk: np.ndarray, xk: np.ndarray, priors: VariationalPriors):
     """beta_k (K,) and m_k (K, d), eq. (13.6), from N_k (K,) and xbar_k (K, d)."""
     nk, xk = _check_statistics(nk, xk, _check_priors(priors))
+    return _estimate_means(nk, xk, priors)
+
+
+def _estimate_means(nk: np.ndarray, xk: np.ndarray, priors: VariationalPriors):
     beta = priors.mean_precision + nk
     means = (priors.mean_precision * priors.mean + nk[:, np.newaxis] * xk) / beta[:, np.newaxis]
     return beta, means
@@ -310,6 +323,10 @@ def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.nd
     nk, xk = _check_statistics(nk, xk, _check_priors(priors))
     sk = _array(sk, "sk", (len(nk), xk.shape[1], xk.shape[1]))
     beta = _array(beta, "beta", (len(nk),))
+    return _estimate_wishart(nk, xk, sk, beta, priors)
+
+
+def _estimate_wishart(nk, xk, sk, beta, priors: VariationalPriors):
     K, d = xk.shape
     diff = xk - priors.mean                                    # xbar_k - m_0, (K, d)
     shrink = priors.mean_precision * nk / beta                 # beta_0 N_k / beta_k
@@ -332,7 +349,10 @@ def estimate_wishart(nk: np.ndarray, xk: np.ndarray, sk: np.ndarray, beta: np.nd
 def expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     """E[pi_k], eq. (13.12), normalised to sum to 1 as scikit-learn does, from the
     concentration (K,) or (2, K) of estimate_weights. Returns (K,)."""
-    concentration = _check_concentration(concentration, prior_type)
+    return _expected_weights(_check_concentration(concentration, prior_type), prior_type)
+
+
+def _expected_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     if prior_type == "dirichlet_process":
         a, b = concentration
         weights = a / (a + b) * np.hstack((1, np.cumprod(b / (a + b))[:-1]))
@@ -345,13 +365,24 @@ def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPrior
     """Eqs. (13.4)-(13.7) and (13.12): the posterior for fixed responsibilities (N, K).
     X (N, d); returns a VariationalState."""
     priors = _check_priors(priors)
-    nk, xk, sk = gaussian_statistics(X, resp, reg_covar, priors.covariance_type)
-    concentration = estimate_weights(nk, priors)
-    beta, means = estimate_means(nk, xk, priors)
-    nu, covariances = estimate_wishart(nk, xk, sk, beta, priors)
+    X = as_samples(X)
+    resp = _check_resp(resp, X.shape[0])
+    if np.any(resp < 0):
+        raise ValueError("resp must hold non-negative responsibilities (as the E-step gives).")
+    reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
+    return _variational_m_step(X, resp, priors, reg_covar)
+
+
+def _variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPriors,
+                        reg_covar: float) -> VariationalState:
+    """variational_m_step for checked arguments (the loop's own calls)."""
+    nk, xk, sk = _gaussian_statistics(X, resp, reg_covar, priors.covariance_type)
+    concentration = _estimate_weights(nk, priors)
+    beta, means = _estimate_means(nk, xk, priors)
+    nu, covariances = _estimate_wishart(nk, xk, sk, beta, priors)
     covariances = 0.5 * (covariances + covariances.transpose(0, 2, 1))
     params = GMMParams._from_m_step(
-        expected_weights(concentration, priors.weight_concentration_prior_type), means,
+        _expected_weights(concentration, priors.weight_concentration_prior_type), means,
         covariances, priors.covariance_type)
     return VariationalState(concentration, beta, nu, params)
 
@@ -360,7 +391,10 @@ def variational_m_step(X: np.ndarray, resp: np.ndarray, priors: VariationalPrior
 def expected_log_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     """E[log pi_k] under the weights' posterior, eq. (13.8), from the concentration (K,) or
     (2, K) of estimate_weights. Returns (K,)."""
-    concentration = _check_concentration(concentration, prior_type)
+    return _expected_log_weights(_check_concentration(concentration, prior_type), prior_type)
+
+
+def _expected_log_weights(concentration: np.ndarray, prior_type: str) -> np.ndarray:
     if prior_type == "dirichlet_process":
         a, b = concentration
         digamma_sum = digamma(a + b)
@@ -376,7 +410,10 @@ def expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
     -(d/2) log 2 pi + (1/2) log |nu_k W_k| - (nu_k/2) (x - m_k)^T W_k (x - m_k).
     X: (N, d) or (N,)."""
     X = as_samples(X)
-    state = _check_state(state, X.shape[1])
+    return _expected_log_gaussian(X, _check_state(state, X.shape[1]))
+
+
+def _expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
     d = X.shape[1]
     nu = state.degrees_of_freedom
     log_gauss = _log_gaussian_prob(X, state.params) - 0.5 * d * np.log(nu)
@@ -386,7 +423,14 @@ def expected_log_gaussian(X: np.ndarray, state: VariationalState) -> np.ndarray:
 
 def variational_e_step(X: np.ndarray, state: VariationalState, prior_type: str):
     """log r_nk (N, K) and log sum_k rho_nk (N,), eqs. (13.8)-(13.11). X: (N, d) or (N,)."""
-    log_rho = expected_log_gaussian(X, state) + expected_log_weights(
+    X = as_samples(X)
+    state = _check_state(state, X.shape[1])
+    _check_concentration(state.weight_concentration, prior_type)
+    return _variational_e_step(X, state, prior_type)
+
+
+def _variational_e_step(X: np.ndarray, state: VariationalState, prior_type: str):
+    log_rho = _expected_log_gaussian(X, state) + _expected_log_weights(
         state.weight_concentration, prior_type)
     log_norm = _log_sum_exp_rows(log_rho)
     with np.errstate(under="ignore"):
@@ -418,6 +462,11 @@ def lower_bound(state: VariationalState, log_resp: np.ndarray, priors: Variation
     if log_resp.ndim != 2 or log_resp.shape[1] != len(state.weights) or np.any(log_resp > 0):
         raise ValueError(f"log_resp must be log-responsibilities (N, K) with K = "
                          f"{len(state.weights)}, all <= 0, as variational_e_step returns.")
+    return _lower_bound(state, log_resp, priors)
+
+
+def _lower_bound(state: VariationalState, log_resp: np.ndarray, priors: VariationalPriors
+                 ) -> float:
     d = state.means.shape[1]
     nu = state.degrees_of_freedom
     log_det_w_half = (state.params.log_det_precisions_cholesky - 0.5 * d * np.log(nu))
@@ -485,29 +534,53 @@ def run_variational(X, n_components: int, *,
     converged_, lower_bound_, lower_bounds_, weights_, means_ and covariances_.
     X: (N, d) or (N,) with N >= 2. Returns a VariationalTrace.
     """
+    start = _start(X, n_components, weight_concentration_prior_type=weight_concentration_prior_type,
+                   weight_concentration_prior=weight_concentration_prior,
+                   mean_precision_prior=mean_precision_prior, mean_prior=mean_prior,
+                   degrees_of_freedom_prior=degrees_of_freedom_prior,
+                   covariance_prior=covariance_prior, covariance_type=covariance_type, tol=tol,
+                   reg_covar=reg_covar, max_iter=max_iter, init_params=init_params,
+                   random_state=random_state)
+    X, priors, reg_covar = start.X, start.priors, start.reg_covar
+    states = [start.state]
+    bounds: list[float] = []
+    bound, converged = -np.inf, False
+    for _ in range(start.max_iter):
+        previous = bound
+        # the private steps: every argument was checked above or is the loop's own result
+        log_resp, _ = _variational_e_step(X, states[-1], priors.weight_concentration_prior_type)
+        states.append(_variational_m_step(X, np.exp(log_resp), priors, reg_covar))
+        bound = _lower_bound(states[-1], log_resp, priors)
+        bounds.append(bound)
+        if abs(bound - previous) < start.tol:
+            converged = True
+            break
+    return VariationalTrace(X, priors, tuple(states), np.array(bounds), len(bounds),
+                            converged, bound)
+
+
+class _Start(NamedTuple):
+    """run_variational's checked arguments and its states[0] (gmm_teach._variational_batch
+    starts from these too)."""
+
+    X: np.ndarray
+    priors: VariationalPriors
+    tol: float
+    reg_covar: float
+    max_iter: int
+    state: VariationalState
+
+
+def _start(X, n_components: int, *, tol, reg_covar, max_iter, init_params, random_state,
+           **prior_options) -> _Start:
+    """Check run_variational's arguments, draw the start's responsibilities and make
+    states[0] by the M-step (13.4)-(13.7)."""
     X = as_samples(X, min_samples=2)
-    priors = variational_priors(
-        X, n_components, weight_concentration_prior_type=weight_concentration_prior_type,
-        weight_concentration_prior=weight_concentration_prior,
-        mean_precision_prior=mean_precision_prior, mean_prior=mean_prior,
-        degrees_of_freedom_prior=degrees_of_freedom_prior, covariance_prior=covariance_prior,
-        covariance_type=covariance_type)
+    priors = variational_priors(X, n_components, **prior_options)
     tol = check_nonnegative_number(tol, "tol")
     reg_covar = check_nonnegative_number(reg_covar, "reg_covar")
     max_iter = check_whole_number(max_iter, "max_iter")
     check_choice(init_params, "init_params", INIT_METHODS)
     resp = _initial_responsibilities(X, n_components, init_params, random_state)
-    states = [variational_m_step(X, resp, priors, reg_covar)]
-    bounds: list[float] = []
-    bound, converged = -np.inf, False
-    for _ in range(max_iter):
-        previous = bound
-        log_resp, _ = variational_e_step(X, states[-1], priors.weight_concentration_prior_type)
-        states.append(variational_m_step(X, np.exp(log_resp), priors, reg_covar))
-        bound = lower_bound(states[-1], log_resp, priors)
-        bounds.append(bound)
-        if abs(bound - previous) < tol:
-            converged = True
-            break
-    return VariationalTrace(X, priors, tuple(states), np.array(bounds), len(bounds),
-                            converged, bound)
+    return _Start(X, priors, tol, reg_covar, max_iter,
+                  _variational_m_step(X, resp, priors, reg_covar))

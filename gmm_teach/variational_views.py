@@ -15,10 +15,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._checks import as_samples, check_nonnegative_number
+from ._variational_batch import run_variational_batch
 from .explorers import Explorer, _figsize
 from .plotting import draw_gmm
 from .style import component_color
-from .variational import VariationalState, VariationalTrace, run_variational
+from .variational import VariationalState, VariationalTrace
 
 __all__ = ["ACTIVE_WEIGHT", "active_components", "fit_concentrations", "draw_variational",
            "draw_iterations", "concentration_explorer", "iteration_explorer"]
@@ -39,13 +40,16 @@ def active_components(state: VariationalState, threshold: float = ACTIVE_WEIGHT)
 def fit_concentrations(X, n_components: int, concentrations, **options
                        ) -> dict[float, VariationalTrace]:
     """run_variational(X, n_components, weight_concentration_prior=alpha_0, **options) for
-    each alpha_0 in concentrations (positive numbers). Returns {alpha_0: trace}."""
+    each alpha_0 in concentrations (positive numbers), computed together
+    (gmm_teach._variational_batch: the same traces). Returns {alpha_0: trace}."""
     values = list(concentrations) if np.ndim(concentrations) else [concentrations]
     if not values or not all(isinstance(a, numbers.Real) and a > 0 for a in values):
         raise ValueError(f"concentrations must be a non-empty list of positive numbers, got "
                          f"{concentrations!r}.")
-    return {float(a): run_variational(X, n_components, weight_concentration_prior=float(a),
-                                      **options) for a in values}
+    values = [float(a) for a in values]
+    # run_variational for each alpha_0, all computed together (the same traces)
+    return dict(zip(values, run_variational_batch(X, n_components, values, **options),
+                    strict=True))
 
 
 def draw_variational(ax_data: Axes, ax_weights: Axes | None, X, state: VariationalState, *,

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from course import assignments  # noqa: E402
 
-WRONG = {   # two typical mistakes; the other eight answers are right
+WRONG = {   # two typical mistakes; the other ten answers are right
     "gaussian_pdf": "def gaussian_pdf(x, mean, variance):\n"
                     "    return np.exp(-(x - mean) ** 2 / (2 * variance))\n",
     "stopping_rule": "def stopping_rule(mean_log_likelihoods, tol):\n"

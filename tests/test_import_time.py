@@ -79,3 +79,12 @@ def test_import_time_is_far_below_a_second():
     times = sorted(import_time_seconds() for _ in range(3))
     print(f"import gmm_teach: median {times[1]:.3f} s (-X importtime), runs {times}")
     assert times[1] < 1.5, f"import gmm_teach takes {times[1]:.2f} s (target 0.5 s)"
+
+
+def test_import_gmm_teach_moves_the_loaded_objects_out_of_the_collectors_way():
+    script = ("import gc, json\nbefore = gc.get_freeze_count()\nimport gmm_teach\n"
+              "print(json.dumps([before, gc.get_freeze_count(), len(gc.get_objects())]))")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"})
+    before, frozen, left = json.loads(out.stdout.splitlines()[-1])
+    assert before == 0 and frozen > 10_000 and left < frozen

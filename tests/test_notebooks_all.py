@@ -18,6 +18,7 @@ EXERCISES = {"01": ("check_gaussian_pdf", "check_mle_gaussian"),
              "02": ("check_mvn_logpdf", "check_ellipse_axes"),
              "03": ("check_responsibility_by_hand", "check_e_step"),
              "04": ("check_m_step_means", "check_m_step_covariances"),
+             "05": ("check_lower_bound", "check_posterior_kl"),
              "06": ("check_stopping_rule", "check_bic")}
 
 

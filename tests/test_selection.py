@@ -25,15 +25,45 @@ def test_fit_best_of_is_the_best_of_the_seeded_starts(iris):
     assert single.mean_log_likelihood(-1) == scores[0]
 
 
+def test_fit_best_of_each_is_fit_best_of_on_every_sample(iris):
+    rng = np.random.default_rng(0)
+    samples = [iris[rng.choice(150, size=100, replace=False)] for _ in range(4)] + [iris]
+    floors = [optima.degeneracy_floor(Y) for Y in samples]
+    selection._RUNS.clear()
+    together = selection.fit_best_of_each(samples, 4, 3, min_variance=floors)
+    selection._RUNS.clear()
+    alone = [selection.fit_best_of(Y, 4, 3, min_variance=f)
+             for Y, f in zip(samples, floors, strict=True)]
+    for a, b in zip(together, alone, strict=True):
+        assert a is not b and a.n_iter == b.n_iter
+        np.testing.assert_array_equal(a.mean_log_likelihoods, b.mean_log_likelihoods)
+        np.testing.assert_array_equal(a.final.covariances, b.final.covariances)
+    # one number for every sample, or None
+    assert selection.fit_best_of_each(samples, 4, 3, min_variance=floors[0])[-1] is \
+        selection.fit_best_of(iris, 4, 3, min_variance=floors[0])
+
+
+@pytest.mark.parametrize("samples, options, error", [
+    ("not a list", {}, TypeError),
+    (np.zeros((3, 10, 2)), {}, TypeError),
+    ([], {}, TypeError),
+    ([np.ones((10, 2)), np.ones((10, 2))], {"min_variance": [0.1]}, ValueError),
+    ([np.ones((10, 2))], {"min_variance": [-1.0]}, ValueError),
+])
+def test_fit_best_of_each_rejects_bad_input(samples, options, error):
+    with pytest.raises(error, match="samples|min_variance"):
+        selection.fit_best_of_each(samples, 2, 2, **options)
+
+
 def test_fit_best_of_computes_each_seeded_run_once(iris, monkeypatch):
     calls = []
-    real_run_em = selection.run_em
+    real_run_em_batch = selection.run_em_batch
 
-    def counted_run_em(*args, **kwargs):
-        calls.append(1)
-        return real_run_em(*args, **kwargs)
+    def counted_run_em_batch(X, inits, **kwargs):
+        calls.extend([1] * len(inits))  # one EM run per start
+        return real_run_em_batch(X, inits, **kwargs)
 
-    monkeypatch.setattr(selection, "run_em", counted_run_em)
+    monkeypatch.setattr(selection, "run_em_batch", counted_run_em_batch)
     selection._RUNS.clear()
     first = selection.fit_best_of(iris, 3, 4)
     assert len(calls) == 4

@@ -21,7 +21,7 @@ NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(ROOT))
 from course import student_copies  # noqa: E402
 
-CORE = ("01_", "02_", "03_", "04_", "06_")
+CORE = ("01_", "02_", "03_", "04_", "05_", "06_")
 CHECK_CALL = re.compile(r"^exercises\.(check_\w+)\((\w+)\)\s*$", re.MULTILINE)
 
 

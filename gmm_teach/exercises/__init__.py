@@ -1,4 +1,4 @@
-"""Exercises with instant feedback, for the "Exercises" sections of notebooks 01-05.
+"""Exercises with instant feedback, for the "Exercises" sections of notebooks 01-06.
 
 Each ``check_NAME(f, seed=None)`` runs the student's function ``f`` on a few fresh random
 cases, compares it with high-precision answers (within the error that each case's
@@ -20,7 +20,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 
-from . import nb01, nb02, nb03, nb04, nb06
+from . import nb01, nb02, nb03, nb04, nb05, nb06
 from .engine import Exercise, Feedback, cases_of, check
 
 __all__ = [
@@ -35,6 +35,8 @@ __all__ = [
     "check_e_step",
     "check_m_step_means",
     "check_m_step_covariances",
+    "check_lower_bound",
+    "check_posterior_kl",
     "check_stopping_rule",
     "check_bic",
     "check",
@@ -48,6 +50,7 @@ EXERCISES: dict[str, Exercise] = {exercise.name: exercise for exercise in (
     nb02.MVN_LOGPDF, nb02.ELLIPSE_AXES,
     nb03.RESPONSIBILITY_BY_HAND, nb03.E_STEP,
     nb04.M_STEP_MEANS, nb04.M_STEP_COVARIANCES,
+    nb05.LOWER_BOUND, nb05.POSTERIOR_KL,
     nb06.STOPPING_RULE, nb06.BIC,
 )}
 EXERCISE_NAMES = tuple(EXERCISES)
@@ -108,6 +111,18 @@ def check_m_step_means(f: Callable, seed=None) -> Feedback:
 def check_m_step_covariances(f: Callable, seed=None) -> Feedback:
     """Check f(X, resp, means) -> (K, d, d) covariances, (4.8) without reg_covar."""
     return check(EXERCISES["m_step_covariances"], f, seed)
+
+
+def check_lower_bound(f: Callable, seed=None) -> Feedback:
+    """Check f(log_joint, q) -> the evidence lower bound L(q, theta), a total over the samples:
+    log_joint (N, K) holds log pi_k + log N(x_n | mu_k, Sigma_k), q (N, K) responsibilities."""
+    return check(EXERCISES["lower_bound"], f, seed)
+
+
+def check_posterior_kl(f: Callable, seed=None) -> Feedback:
+    """Check f(log_joint, q) -> KL(q || p(z | x, theta)), a total over the samples, with the
+    posterior (3.2) computed from log_joint in log space (3.3)."""
+    return check(EXERCISES["posterior_kl"], f, seed)
 
 
 def check_stopping_rule(f: Callable, seed=None) -> Feedback:
