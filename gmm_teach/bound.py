@@ -2,11 +2,12 @@
 
 For any responsibilities q (N, K) (rows non-negative, summing to 1) and parameters theta,
 
-    L(q, theta)  = sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, Sigma_k) - log q_nk]
-    KL(q || p)   = sum_n sum_k q_nk [log q_nk - log p(z_n = k | x_n, theta)]
+    L(q, theta)  = sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, Sigma_k) - log q_nk]   (5.1)
+    KL(q || p)   = sum_n sum_k q_nk [log q_nk - log p(z_n = k | x_n, theta)]           (5.2)
 
-(with 0 log 0 = 0) add up to the total log-likelihood: the decomposition N l = L + KL, with
-l(theta) the mean log-likelihood (4.6). KL >= 0 (Gibbs' inequality), so L <= N l for every q;
+(with 0 log 0 = 0) add up to the total log-likelihood (4.1): the decomposition N l = L + KL
+(5.3), with l(theta) the mean log-likelihood (4.6), so N l is the total that notebook 05
+writes as ell. KL >= 0 (Gibbs' inequality), so L <= N l for every q;
 the E-step (3.2) sets q to the posterior, KL = 0 and the bound touches; the M-step (4.7),
 (4.2), (4.8), (4.5) (with reg_covar = 0) maximises L(q, .) for that q, so N l rises at least
 as much as L does. Both sums run over the samples (totals, not means).

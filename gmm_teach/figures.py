@@ -1,4 +1,4 @@
-"""The core notebooks' (01-05) multi-panel figures, so that their cells show the computation
+"""The core notebooks' (01-04, 06) multi-panel figures, so that their cells show the computation
 and one call draws it. Each function draws on the axes it is given and returns nothing
 unless stated; the numbers it draws are computed in the notebook and passed in.
 
