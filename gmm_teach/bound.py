@@ -36,7 +36,7 @@ from ._checks import (
     check_whole_number,
 )
 from .density import gaussian_logpdf
-from .em import _check_params, _e_step, _weighted_log_prob
+from .em import HalfStepBound, _bound_terms, _check_params, _e_step
 from .params import GMMParams
 
 __all__ = [
@@ -63,19 +63,6 @@ ROW_SUM_TOLERANCE = 1e-9
 # The path theta(t) is offered for t in this range: 0 is theta_old, 1 theta_new, and a little
 # beyond on either side for the picture.
 PATH_RANGE = (-1.0, 2.0)
-
-
-class HalfStepBound(NamedTuple):
-    """The decomposition N l = L + KL at one half-step of an EM trace (EMTrace.bound_table).
-
-    A tuple, so a list of them goes straight into print_table.
-    """
-
-    iteration: int
-    phase: str
-    n_log_likelihood: float    # N l(theta), N times eq. (4.6)
-    elbo: float                # L(q, theta)
-    posterior_kl: float        # KL(q || p(z | x, theta))
 
 
 # ----------------------------------------------------------------------------- checks
@@ -109,26 +96,6 @@ def _checked(X, params, resp):
 
 
 # ----------------------------------------------------------------------------- the bound
-def _bound_terms(X: np.ndarray, params: GMMParams, resp: np.ndarray):
-    """(N l, L, KL) for validated arguments, each a float; see the module docstring.
-
-    An entry q_nk equal to the E-step's gamma_nk adds exactly 0 to KL, so q = e_step(X,
-    params) gives KL = 0, not a rounding residue. A sample's KL is >= 0 by Gibbs'
-    inequality; should rounding leave a q close to the posterior with a sum of about -1e-16,
-    that sample's KL is reported as 0.
-    """
-    a = _weighted_log_prob(X, params)               # log pi_k + log N(x_n | k), (N, K)
-    gamma, log_p = _e_step(X, params)               # eq. (3.2), and log p(x_n) (N,), eq. (3.1)
-    log_posterior = a - log_p[:, np.newaxis]        # log gamma_nk, without underflow
-    used = resp > 0                                 # 0 log 0 = 0: terms with q_nk = 0 vanish
-    log_q = np.log(resp, where=used, out=np.zeros_like(resp))
-    elbo_terms = np.multiply(resp, a - log_q, where=used, out=np.zeros_like(resp))
-    kl_terms = np.multiply(resp, log_q - log_posterior, where=used & (resp != gamma),
-                           out=np.zeros_like(resp))
-    kl_per_sample = np.maximum(kl_terms.sum(axis=1), 0.0)
-    return float(log_p.sum()), float(elbo_terms.sum()), float(kl_per_sample.sum())
-
-
 def elbo(X, params: GMMParams, resp) -> float:
     """The evidence lower bound L(q, theta) = sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k,
     Sigma_k) - log q_nk], a sum over the samples (0 log 0 = 0).

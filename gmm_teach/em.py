@@ -22,6 +22,7 @@ numbers. The loop, the stopping rule and the initialisations are scikit-learn's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -169,6 +170,43 @@ def mean_log_likelihood(X, params: GMMParams) -> float:
 def predict(X, params: GMMParams) -> np.ndarray:
     """The most responsible component for each sample, argmax_k gamma_nk. Returns (N,) ints."""
     return np.argmax(e_step(X, params), axis=1)
+
+
+# ----------------------------------------------------------------------------- the bound
+# The decomposition N l = L + KL, eqs. (5.1)-(5.3), for any responsibilities q: computed here,
+# beside the E-step it is made of, so that the trace can give it per half-step;
+# gmm_teach.bound checks the arguments and builds the pictures on it.
+class HalfStepBound(NamedTuple):
+    """The decomposition N l = L + KL at one half-step of an EM trace (EMTrace.bound_table).
+
+    A tuple, so a list of them goes straight into print_table.
+    """
+
+    iteration: int
+    phase: str
+    n_log_likelihood: float    # N l(theta), N times eq. (4.6)
+    elbo: float                # L(q, theta)
+    posterior_kl: float        # KL(q || p(z | x, theta))
+
+
+def _bound_terms(X: np.ndarray, params: GMMParams, resp: np.ndarray):
+    """(N l, L, KL) for validated arguments, each a float; see the module docstring.
+
+    An entry q_nk equal to the E-step's gamma_nk adds exactly 0 to KL, so q = e_step(X,
+    params) gives KL = 0, not a rounding residue. A sample's KL is >= 0 by Gibbs'
+    inequality; should rounding leave a q close to the posterior with a sum of about -1e-16,
+    that sample's KL is reported as 0.
+    """
+    a = _weighted_log_prob(X, params)               # log pi_k + log N(x_n | k), (N, K)
+    gamma, log_p = _e_step(X, params)               # eq. (3.2), and log p(x_n) (N,), eq. (3.1)
+    log_posterior = a - log_p[:, np.newaxis]        # log gamma_nk, without underflow
+    used = resp > 0                                 # 0 log 0 = 0: terms with q_nk = 0 vanish
+    log_q = np.log(resp, where=used, out=np.zeros_like(resp))
+    elbo_terms = np.multiply(resp, a - log_q, where=used, out=np.zeros_like(resp))
+    kl_terms = np.multiply(resp, log_q - log_posterior, where=used & (resp != gamma),
+                           out=np.zeros_like(resp))
+    kl_per_sample = np.maximum(kl_terms.sum(axis=1), 0.0)
+    return float(log_p.sum()), float(elbo_terms.sum()), float(kl_per_sample.sum())
 
 
 # ----------------------------------------------------------------------------- M-step
@@ -370,8 +408,7 @@ class EMTrace:
     # M-step, the same q and theta = params[i].
     def bound(self, iteration: int, phase: str):
         """N l, L(q, theta) and KL(q || posterior) after the E-step ("E") or the M-step ("M")
-        of iteration 1..n_iter, as a gmm_teach.bound.HalfStepBound (sums over the samples)."""
-        from .bound import HalfStepBound, _bound_terms  # bound imports this module
+        of iteration 1..n_iter, as a HalfStepBound (sums over the samples)."""
         if type(self).responsibilities is not EMTrace.responsibilities:
             raise TypeError(f"{type(self).__name__} has its own E-step, whose bound is not "
                             "the one computed here; bound, elbo and posterior_kl are for "

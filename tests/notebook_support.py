@@ -135,6 +135,7 @@ def run_notebook_figures(number: str, namespace: dict | None = None) -> list:
     namespace = {} if namespace is None else namespace
     namespace.setdefault("__name__", f"notebook_{number}")
     original_show = plt.show
+    plt.close("all")  # figures another test left open are not this notebook's
     plt.show = show
     path = notebook_path(number)
     try:
