@@ -73,7 +73,14 @@ class Blitter:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
 
     def picture(self, artists: Iterable[Artist], overlay: Iterable[Artist] = ()) -> bytes:
-        """PNG bytes of the background with `artists` (by zorder, stable) and `overlay` on top.
+        """PNG bytes of the background with `artists` (by zorder, stable) and `overlay` on top
+        (see pixels)."""
+        return png_bytes(self.pixels(artists, overlay), self.compress_level)
+
+    def pixels(self, artists: Iterable[Artist], overlay: Iterable[Artist] = ()) -> np.ndarray:
+        """The picture as a new (H, W, 4) uint8 RGBA array: the background with `artists`
+        (by zorder, stable) and `overlay` on top. png_bytes encodes it; a caller drawing many
+        pictures can encode one while drawing the next (zlib runs without Python's lock).
 
         A legend among the overlay is drawn once and its pixels pasted back in later
         pictures (text is the slowest thing to draw): always when its frame is opaque; when
@@ -97,7 +104,7 @@ class Blitter:
                 self.figure.draw_artist(artist)
                 self._pin(artist, renderer, drawn)
             drawn.append(artist)
-        return png_bytes(np.asarray(self.canvas.buffer_rgba()), self.compress_level)
+        return np.array(self.canvas.buffer_rgba())
 
     def _pin(self, artist: Artist, renderer, drawn: list) -> None:
         """Keep the pixels of a legend just drawn, if they can be pasted back later."""

@@ -80,3 +80,16 @@ def test_a_translucent_legend_is_pasted_back_only_where_nothing_came_near_it(mon
         canvas = FigureCanvasAgg(whole_fig)
         canvas.draw()
         np.testing.assert_array_equal(decoded(picture), np.asarray(canvas.buffer_rgba())[..., :3])
+
+
+def test_pixels_are_the_picture_before_encoding_and_a_copy():
+    fig, ax, legend = figure()
+    blitter = Blitter(fig)
+    (line,) = ax.plot([0, 1], [0.5, 0.5], linewidth=8, color="red")
+    first = blitter.pixels([line], overlay=[legend])
+    assert first.shape == (100, 150, 4) and first.dtype == np.uint8
+    line.set_ydata([0.9, 0.9])
+    second = blitter.pixels([line], overlay=[legend])
+    assert not np.array_equal(first, second)  # the first picture is not the canvas's buffer
+    np.testing.assert_array_equal(decoded(png_bytes(second)), second[..., :3])
+    assert png_bytes(second, blitter.compress_level) == blitter.picture([line], [legend])
