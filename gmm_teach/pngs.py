@@ -3,10 +3,9 @@
 Every live view in gmm_teach (the explorers, the EM frames behind the scrubber, the player and
 the exports) shows matplotlib figures as PNG bytes. Two things make that fast:
 
-* ``png_bytes``: PNG with zlib level 1 (a third of the default level 6's time; files about
-  20 % larger for pictures drawn on every change, about 2 % for EM frames, whose flat
-  backgrounds compress well at any level; a local socket carries them in well under a
-  millisecond).
+* ``png_bytes``: PNG with zlib level 1, for pictures drawn on every change (a third of the
+  default level 6's time for files about 20 % larger; a local socket carries them in well
+  under a millisecond) and for EM frames (iris: 6.0 instead of 8.4 ms a frame, 1.8 % larger).
 * ``Blitter``: the axes, ticks, labels, grid and constant curves are rendered once into a
   pixel background. Artists marked *animated* (matplotlib's own flag, which makes
   ``canvas.draw()`` skip them) are drawn on top of a copy of that background for each
