@@ -33,7 +33,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Ellipse, Rectangle
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import Formatter, MaxNLocator
 from matplotlib.transforms import offset_copy
@@ -42,7 +42,7 @@ from .data import load_iris_sepal
 from .em import EMTrace, HalfStep
 from .params import GMMParams
 from .plotting import (
-    draw_ellipse,
+    ellipse_axes,
     ellipse_in_view,
     label_iris_axes,
     note_ellipses_left_out,
@@ -112,6 +112,17 @@ def _changed_note(X: np.ndarray, changed: np.ndarray) -> str:
             f"{'their' if count > 1 else 'its'} most responsible component")
 
 
+def _ellipse(ax, mean, cov, n_std: float, **kwargs) -> Ellipse:
+    """gmm_teach.plotting.draw_ellipse on a view whose limits are fixed: the same outline,
+    added without add_patch's data-limit update (the outline's Bezier extrema, about a
+    tenth of the time the frames of a trace take; fixed limits never read them)."""
+    width, height, angle = ellipse_axes(cov, n_std)
+    patch = Ellipse(xy=tuple(np.asarray(mean, dtype=float)), width=width, height=height,
+                    angle=angle, fill=False, **kwargs)
+    ax.add_artist(patch)
+    return patch
+
+
 @dataclass(frozen=True)
 class DataPanel:
     """The points coloured by responsibility (3.2), each component's 1- and 2-sigma
@@ -152,8 +163,8 @@ class DataPanel:
             for k in range(previous.n_components):
                 mean, cov = previous.means[k], previous.covariances[k]
                 if ellipse_in_view(mean, cov, 1.0, limits):
-                    before.append(draw_ellipse(ax, mean, cov, 1.0, edgecolor=BEFORE_COLOR,
-                                               linestyle=":", linewidth=linewidth))
+                    before.append(_ellipse(ax, mean, cov, 1.0, edgecolor=BEFORE_COLOR,
+                                           linestyle=":", linewidth=linewidth))
             notes.append(_note(ax, BEFORE_NOTE))
         changed = marks.get("changed")
         if changed is not None:
@@ -169,10 +180,10 @@ class DataPanel:
             per_k = []
             for n_std, style in ((1.0, "-"), (2.0, "--")):
                 if ellipse_in_view(params.means[k], params.covariances[k], n_std, limits):
-                    per_k.append(draw_ellipse(ax, params.means[k], params.covariances[k],
-                                              n_std, edgecolor=component_color(k),
-                                              alpha=alpha, linestyle=style,
-                                              linewidth=mpl.rcParams["lines.linewidth"]))
+                    per_k.append(_ellipse(ax, params.means[k], params.covariances[k],
+                                          n_std, edgecolor=component_color(k),
+                                          alpha=alpha, linestyle=style,
+                                          linewidth=mpl.rcParams["lines.linewidth"]))
                 else:
                     hidden += 1
             ellipses.append(per_k)
