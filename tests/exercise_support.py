@@ -3,6 +3,7 @@ exercise cells, and execute a solution cell the way the notebook does."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
@@ -63,3 +64,15 @@ def solution_function(source: str, name: str):
     namespace = {"np": np, "gt": gt, "linalg": linalg}
     exec(compile(definition, f"<solution {name}>", "exec"), namespace)
     return namespace[name], definition.replace("# Model answer\n", "", 1)
+
+
+def assert_notebook_solution(prefix: str, name: str) -> None:
+    """The notebook's hidden solution cell for exercise `name` is the module's model answer,
+    character for character, and passes its checker on 20 seeds; the skeleton cell above it
+    is answered "Not attempted yet"."""
+    skeleton, answer = exercise_cells(prefix)[name]
+    function, definition = solution_function(answer.source, name)
+    check = getattr(exercises, f"check_{name}")
+    assert definition.strip() == inspect.getsource(exercises.reference(name)).strip()
+    assert all(check(function, seed=s) for s in range(20))
+    assert "Not attempted yet" in str(check(solution_function(skeleton.source, name)[0]))

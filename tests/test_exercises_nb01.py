@@ -1,16 +1,14 @@
 """Notebook 01's exercises (gmm_teach/exercises/nb01.py): every correct style passes on 200
 seeds, every typical mistake gets its own hint, and the model answer is the notebook's."""
 
-import inspect
 import math
 import statistics
 
 import numpy as np
 import pytest
-from exercise_support import exercise_cells, failures, hint_misses, solution_function
+from exercise_support import assert_notebook_solution, failures, hint_misses
 from scipy import stats
 
-from gmm_teach import exercises
 from gmm_teach.exercises import nb01
 
 
@@ -191,9 +189,4 @@ def test_every_mistake_gets_its_own_hint(name, mistake, fragment):
 # ============================================================================ one model answer
 @pytest.mark.parametrize("name", ["gaussian_pdf", "mle_gaussian"])
 def test_the_notebook_solution_is_the_model_answer_and_passes(name):
-    skeleton, answer = exercise_cells("01")[name]
-    function, definition = solution_function(answer.source, name)
-    assert definition.strip() == inspect.getsource(exercises.reference(name)).strip()
-    assert all(getattr(exercises, f"check_{name}")(function, seed=s) for s in range(20))
-    assert "Not attempted yet" in str(getattr(exercises, f"check_{name}")(
-        solution_function(skeleton.source, name)[0]))
+    assert_notebook_solution("01", name)

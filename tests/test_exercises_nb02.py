@@ -5,7 +5,7 @@ import inspect
 
 import numpy as np
 import pytest
-from exercise_support import exercise_cells, failures, hint_misses, solution_function
+from exercise_support import assert_notebook_solution, failures, hint_misses
 from scipy import linalg, stats
 
 from gmm_teach import exercises
@@ -270,12 +270,7 @@ def test_the_ill_conditioned_case_accepts_every_route_that_the_numbers_support()
 # ============================================================================ one model answer
 @pytest.mark.parametrize("name", ["mvn_logpdf", "ellipse_axes"])
 def test_the_notebook_solution_is_the_model_answer_and_passes(name):
-    skeleton, answer = exercise_cells("02")[name]
-    function, definition = solution_function(answer.source, name)
-    assert definition.strip() == inspect.getsource(exercises.reference(name)).strip()
-    assert all(getattr(exercises, f"check_{name}")(function, seed=s) for s in range(20))
-    assert "Not attempted yet" in str(getattr(exercises, f"check_{name}")(
-        solution_function(skeleton.source, name)[0]))
+    assert_notebook_solution("02", name)
 
 
 def test_rows_and_columns_agree_in_2_x_2_only_as_the_exercise_text_says():

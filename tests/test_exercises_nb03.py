@@ -1,12 +1,11 @@
 """Notebook 03's exercises (gmm_teach/exercises/nb03.py): every correct style passes on 200
 seeds, every typical mistake gets its own hint, and the model answer is the notebook's."""
 
-import inspect
 import math
 
 import numpy as np
 import pytest
-from exercise_support import exercise_cells, failures, hint_misses, solution_function
+from exercise_support import assert_notebook_solution, failures, hint_misses
 from scipy import stats
 from scipy.special import logsumexp, softmax
 
@@ -237,9 +236,4 @@ def test_the_tiny_scale_case_separates_the_global_max_from_the_naive_route():
 # ============================================================================ one model answer
 @pytest.mark.parametrize("name", ["responsibility_by_hand", "e_step"])
 def test_the_notebook_solution_is_the_model_answer_and_passes(name):
-    skeleton, answer = exercise_cells("03")[name]
-    function, definition = solution_function(answer.source, name)
-    assert definition.strip() == inspect.getsource(exercises.reference(name)).strip()
-    assert all(getattr(exercises, f"check_{name}")(function, seed=s) for s in range(20))
-    assert "Not attempted yet" in str(getattr(exercises, f"check_{name}")(
-        solution_function(skeleton.source, name)[0]))
+    assert_notebook_solution("03", name)

@@ -2,12 +2,11 @@
 seeds, every typical mistake gets its own hint, the numerical cases really break the careless
 routes, and the model answer is the notebook's."""
 
-import inspect
 import math
 
 import numpy as np
 import pytest
-from exercise_support import exercise_cells, failures, hint_misses, solution_function
+from exercise_support import assert_notebook_solution, failures, hint_misses
 from scipy import stats
 from scipy.special import entr, kl_div, log_softmax, logsumexp, rel_entr, softmax, xlogy
 
@@ -352,9 +351,4 @@ def test_the_cases_match_the_engine_on_real_mixtures():
 # ============================================================================ one model answer
 @pytest.mark.parametrize("name", ["lower_bound", "posterior_kl"])
 def test_the_notebook_solution_is_the_model_answer_and_passes(name):
-    skeleton, answer = exercise_cells("05")[name]
-    function, definition = solution_function(answer.source, name)
-    assert definition.strip() == inspect.getsource(exercises.reference(name)).strip()
-    assert all(getattr(exercises, f"check_{name}")(function, seed=s) for s in range(20))
-    assert "Not attempted yet" in str(getattr(exercises, f"check_{name}")(
-        solution_function(skeleton.source, name)[0]))
+    assert_notebook_solution("05", name)

@@ -1,17 +1,15 @@
 """Notebook 06's exercises (gmm_teach/exercises/nb06.py): every correct style passes on 200
 seeds, every typical mistake gets its own hint, and the model answer is the notebook's."""
 
-import inspect
 
 import numpy as np
 import pytest
-from exercise_support import exercise_cells, failures, hint_misses, solution_function
+from exercise_support import assert_notebook_solution, failures, hint_misses
 from scipy import stats
 from scipy.special import logsumexp
 from sklearn.mixture import GaussianMixture
 
 import gmm_teach as gt
-from gmm_teach import exercises
 from gmm_teach.exercises import nb06
 
 
@@ -162,9 +160,4 @@ def test_every_mistake_gets_its_own_hint(name, mistake, fragment):
 # ============================================================================ one model answer
 @pytest.mark.parametrize("name", ["stopping_rule", "bic"])
 def test_the_notebook_solution_is_the_model_answer_and_passes(name):
-    skeleton, answer = exercise_cells("06")[name]
-    function, definition = solution_function(answer.source, name)
-    assert definition.strip() == inspect.getsource(exercises.reference(name)).strip()
-    assert all(getattr(exercises, f"check_{name}")(function, seed=s) for s in range(20))
-    assert "Not attempted yet" in str(getattr(exercises, f"check_{name}")(
-        solution_function(skeleton.source, name)[0]))
+    assert_notebook_solution("06", name)
