@@ -231,7 +231,7 @@ def running_lab(root_dir: Path, tmp_dir: Path, extra_args: Sequence[str] = (),
 #: A small notebook with every live view of gmm_teach in presenter style, between headings
 #: (where JupyterLab's arrow-key shortcuts would collapse a section or jump to the next).
 LIVE_CELLS = [
-    ("code", "import gmm_teach as gt\nfrom gmm_teach import explorers, scrubber\n"
+    ("code", "import gmm_teach as gt\nfrom gmm_teach import explorers, landscape, scrubber\n"
              "gt.use_presenter_style()\nX, _ = gt.load_iris_sepal()\n"
              "trace = gt.run_em(X, gt.initial_params(X, 3, random_state=0))"),
     ("markdown", "## The scrubber"),
@@ -245,6 +245,8 @@ LIVE_CELLS = [
     ("code", "explorers.gaussian_2d_explorer()"),
     ("code", "explorers.responsibility_probe(X, trace.final, labels=('sepal length', "
              "'sepal width'), unit='cm')"),
+    ("markdown", "## The landscape"),
+    ("code", "landscape.landscape_explorer()"),
     ("markdown", "## The end"),
 ]
 
@@ -258,6 +260,7 @@ LIVE_WIDGETS = {
     "02 explorer, sigma_1": (".gmm-explorer >> nth=1", ".widget-slider >> nth=0"),
     "02 explorer, rho": (".gmm-explorer >> nth=1", ".widget-slider >> nth=2"),
     "03 probe, x1": (".gmm-explorer >> nth=2", ".widget-slider >> nth=0"),
+    "05 landscape, variance": (".gmm-explorer >> nth=3", ".widget-slider >> nth=0"),
 }
 
 

@@ -811,9 +811,77 @@ def test_after_a_drag_the_picture_shows_the_final_value(live_page):
         timeout=3_000)
 
 
+#: The live notebook's landscape explorer (gmm_teach.landscape, notebook 05).
+LANDSCAPE = ".gmm-explorer >> nth=3"
+LANDSCAPE_PRESSES = 12
+
+
+def test_the_landscape_explorer_renders(live_page):
+    page, _ = live_page
+    errors = page.eval_on_selector_all(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
+        "outs => outs.map(o => o.textContent)")
+    assert errors == []
+    explorer = page.locator(LANDSCAPE)
+    explorer.scroll_into_view_if_needed()
+    width = page.evaluate("e => e.querySelector('img').naturalWidth", explorer.element_handle())
+    assert width > 0, "the picture did not load"
+    caption = explorer.locator(".gmm-caption").text_content()
+    assert "maxima l = " in caption and "saddle l = " in caption and "spike at μ₁ = 1.4" in caption
+    assert explorer.locator(".widget-slider").count() == 1
+    box = explorer.bounding_box()
+    main = page.locator("#jp-main-dock-panel").bounding_box()
+    assert box["height"] <= PROJECTOR["height"] - main["y"] - 24 and box["width"] <= 1280
+    ARTIFACTS.mkdir(exist_ok=True)
+    explorer.screenshot(path=str(ARTIFACTS / "landscape-explorer.png"))
+
+
+def test_keys_move_the_landscape_variance_slider_and_change_the_picture(live_page):
+    page, _ = live_page
+    explorer = page.locator(LANDSCAPE)
+    explorer.scroll_into_view_if_needed()
+    handle = explorer.locator(".noUi-handle").first
+    caption = explorer.locator(".gmm-caption")
+    image = explorer.locator("img")
+    before = (image.evaluate(ELEMENT_DIGEST_JS), caption.text_content())
+    assert handle.get_attribute("aria-valuenow") in ("0", "0.0", "0.00")
+    handle.focus()
+    page.keyboard.press("ArrowLeft")                    # log10(s_1 / s_2): 0 -> -0.5
+    page.wait_for_function("([c, t]) => c.textContent !== t",
+                           arg=[caption.element_handle(), before[1]], timeout=10_000)
+    after = (image.evaluate(ELEMENT_DIGEST_JS), caption.text_content())
+    assert after[0] != before[0], "the caption changed but the picture did not"
+    assert "σ₁² = 0.145 cm²" in after[1] and "saddle" not in after[1]
+    assert float(handle.get_attribute("aria-valuenow")) == -0.5
+
+
+def test_landscape_key_press_to_new_picture_latency(live_page):
+    """Key press -> new picture, once pressing as fast as pictures come, once at a presenter's
+    pace (a pause after each picture, so the prefetch can draw the next one in advance). The
+    medians are printed, not asserted (a shared machine is noisy); every press must bring a
+    new picture within 5 s."""
+    page, _ = live_page
+    explorer = page.locator(LANDSCAPE)
+    explorer.scroll_into_view_if_needed()
+    handle = explorer.locator(".noUi-handle").first
+    results = {}
+    for label, pause in (("as fast as pictures come", 0.0), ("presenter's pace", 400.0)):
+        # ArrowRight first: at the slider's top (0) key_latencies turns round to ArrowLeft
+        latencies = key_latencies(page, explorer, handle, LANDSCAPE_PRESSES, pause_ms=pause)
+        assert all(latency < float("inf") for latency in latencies), (
+            f"{label}: a key press brought no new picture within 5 s: {latencies}")
+        results[label] = latencies
+        time.sleep(0.5)
+    print("\nlandscape explorer, key press -> new picture (median of "
+          f"{LANDSCAPE_PRESSES} presses, machine shared): " + "; ".join(
+              f"{label} {statistics.median(values):.0f} ms (max {max(values):.0f} ms)"
+              for label, values in results.items()))
+
+
 @pytest.mark.parametrize("selector", [".gmm-scrubber", BOUND_SCRUBBER, ".gmm-player",
                                       ".gmm-explorer >> nth=0",
-                                      ".gmm-explorer >> nth=1", ".gmm-explorer >> nth=2"])
+                                      ".gmm-explorer >> nth=1", ".gmm-explorer >> nth=2",
+                                      LANDSCAPE])
 def test_every_view_fits_1280_by_720_in_presenter_style(live_page, selector):
     page, _ = live_page
     view = page.locator(selector).first
