@@ -101,7 +101,11 @@ def _weighted_log_prob(X: np.ndarray, params: GMMParams) -> np.ndarray:
 
 def _e_step(X: np.ndarray, params: GMMParams) -> tuple[np.ndarray, np.ndarray]:
     """Responsibilities (N, K), eq. (3.2), and log p(x_n) (N,), eq. (3.1), in one pass."""
-    a = _weighted_log_prob(X, params)            # a_nk = log pi_k + log N(x_n | k)
+    return _e_step_from(_weighted_log_prob(X, params), X, params)
+
+
+def _e_step_from(a: np.ndarray, X: np.ndarray, params: GMMParams):
+    """_e_step from a_nk = log pi_k + log N(x_n | k), (N, K), which it overwrites."""
     a_max = a.max(axis=1, keepdims=True)         # log-sum-exp: subtract the row maximum
     if np.isneginf(a_max).any():                 # every component's density overflowed
         _raise_too_far(X, params, np.flatnonzero(np.isneginf(a_max)))
@@ -198,7 +202,7 @@ def _bound_terms(X: np.ndarray, params: GMMParams, resp: np.ndarray):
     that sample's KL is reported as 0.
     """
     a = _weighted_log_prob(X, params)               # log pi_k + log N(x_n | k), (N, K)
-    gamma, log_p = _e_step(X, params)               # eq. (3.2), and log p(x_n) (N,), eq. (3.1)
+    gamma, log_p = _e_step_from(a.copy(), X, params)  # eq. (3.2), and log p(x_n), eq. (3.1)
     log_posterior = a - log_p[:, np.newaxis]        # log gamma_nk, without underflow
     used = resp > 0                                 # 0 log 0 = 0: terms with q_nk = 0 vanish
     log_q = np.log(resp, where=used, out=np.zeros_like(resp))
