@@ -239,6 +239,12 @@ def _check_two(value, name: str, *, simplex: bool = False) -> np.ndarray:
     return array
 
 
+def _landscape_model(x, weights, variances):
+    """(x (N,), weights (2,), variances (2,)) of a two-component 1-D mixture, checked."""
+    return (_one_feature(x), _check_two(weights, "weights", simplex=True),
+            _check_two(variances, "variances"))
+
+
 def _one_feature(x) -> np.ndarray:
     x = as_samples(x, "x")
     if x.shape[1] != 1:
@@ -266,11 +272,9 @@ def log_likelihood_grid(x, mu1_values, mu2_values, *, weights, variances) -> np.
     l(mu1_values[i], mu2_values[j]), the layout of plt.contour(mu1_values, mu2_values, grid).
     With equal weights and variances, l(mu_1, mu_2) = l(mu_2, mu_1): label switching.
     """
-    x = _one_feature(x)
+    x, weights, variances = _landscape_model(x, weights, variances)
     mu1_values = _grid_axis(mu1_values, "mu1_values")
     mu2_values = _grid_axis(mu2_values, "mu2_values")
-    weights = _check_two(weights, "weights", simplex=True)
-    variances = _check_two(variances, "variances")
     # each distinct value once, weighted by its count c_u (iris has 43 petal lengths in 150)
     values, counts = np.unique(x, return_counts=True)
     # a_k[u, i] = log pi_k + log N(x_u | mu_k = values[i], s_k), (U, G)
@@ -296,13 +300,11 @@ def em_means_path(x, start, *, weights, variances, max_iter: int = 100,
     Stops after max_iter steps or when no mean moves by more than tol times the spread of x.
     Returns (n_steps + 1, 2): row 0 is start, row i the means after step i.
     """
-    x = _one_feature(x)
+    x, weights, variances = _landscape_model(x, weights, variances)
     means = as_float_array(start, "start")
     if means.shape != (2,):
         raise ValueError(f"start must be two means (mu_1, mu_2), got shape {means.shape}.")
     check_finite(means, "start")
-    weights = _check_two(weights, "weights", simplex=True)
-    variances = _check_two(variances, "variances")
     max_iter = check_whole_number(max_iter, "max_iter")
     step = check_nonnegative_number(tol, "tol") * max(float(np.ptp(x)), np.finfo(float).tiny)
     path = [means]
@@ -388,10 +390,8 @@ def log_likelihood_gradient(x, means, *, weights, variances) -> np.ndarray:
     (N / N_k) s_k times this, so EM's fixed points are exactly the zeros of the gradient.
     x: (N,) or (N, 1); means: (mu_1, mu_2); weights, variances as in log_likelihood_grid.
     """
-    x = _one_feature(x)
+    x, weights, variances = _landscape_model(x, weights, variances)
     means = _check_means(means, "means")
-    weights = _check_two(weights, "weights", simplex=True)
-    variances = _check_two(variances, "variances")
     return _gradient_and_hessian(x, means, weights, variances)[0]
 
 
@@ -405,10 +405,8 @@ def log_likelihood_hessian(x, means, *, weights, variances) -> np.ndarray:
     gamma_nk (delta_kj - gamma_nj) u_nj). Two negative eigenvalues: a maximum; one of each
     sign: a saddle. Arguments as in log_likelihood_gradient.
     """
-    x = _one_feature(x)
+    x, weights, variances = _landscape_model(x, weights, variances)
     means = _check_means(means, "means")
-    weights = _check_two(weights, "weights", simplex=True)
-    variances = _check_two(variances, "variances")
     return _gradient_and_hessian(x, means, weights, variances)[1]
 
 
@@ -438,10 +436,8 @@ def stationary_point(x, start, *, weights, variances, max_iter: int = 50) -> Sta
     takes more than max_iter steps or a Hessian is singular (no stationary point near start:
     start at an EM end point, em_means_path(...)[-1]). Arguments as in em_means_path.
     """
-    x = _one_feature(x)
+    x, weights, variances = _landscape_model(x, weights, variances)
     means = _check_means(start, "start")
-    weights = _check_two(weights, "weights", simplex=True)
-    variances = _check_two(variances, "variances")
     max_iter = check_whole_number(max_iter, "max_iter", minimum=1)
     tolerance = 1e-12 * max(float(np.ptp(x)), np.finfo(float).tiny) / variances
     for _ in range(max_iter + 1):
@@ -497,9 +493,7 @@ def diagonal_saddle(x, *, weights=(0.5, 0.5), variances) -> StationaryPoint:
     divided by N): a saddle when var(x) > s, which EM never leaves from a start on the
     diagonal (em_means_path).
     """
-    x = _one_feature(x)
-    weights = _check_two(weights, "weights", simplex=True)
-    variances = _check_two(variances, "variances")
+    x, weights, variances = _landscape_model(x, weights, variances)
     if weights[0] != weights[1] or variances[0] != variances[1]:
         raise ValueError("diagonal_saddle needs interchangeable components: equal weights "
                          f"and equal variances, got weights {weights.tolist()} and variances "
@@ -525,14 +519,12 @@ def spike(x, at, *, weights, variances) -> Spike:
     the spike beats any fit once s_1 is small enough (notebook 08). x: (N,) or (N, 1);
     at: a value of x; weights: 2 numbers summing to 1; variances: (s_1, s_2).
     """
-    x = _one_feature(x)
+    x, weights, variances = _landscape_model(x, weights, variances)
     at_array = as_float_array(at, "at")
     if at_array.ndim != 0:
         raise ValueError(f"at must be one number (a value of x), got shape {at_array.shape}.")
     check_finite(at_array, "at")
     at = float(at_array)
-    weights = _check_two(weights, "weights", simplex=True)
-    variances = _check_two(variances, "variances")
     on = x == at
     count = int(on.sum())
     if count == 0:
